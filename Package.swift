@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flow: image I/O → preprocessing → features → extraction (protocol + pipeline) → statistics → CLI.
+let package = Package(
+    name: "RadAudit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "radaudit", targets: ["radaudit"]),
+        .library(name: "RadAuditImageIO", targets: ["RadAuditImageIO"]),
+        .library(name: "RadAuditPreprocessing", targets: ["RadAuditPreprocessing"]),
+        .library(name: "RadAuditFeatures", targets: ["RadAuditFeatures"]),
+        .library(name: "RadAuditExtraction", targets: ["RadAuditExtraction"]),
+        .library(name: "RadAuditStatistics", targets: ["RadAuditStatistics"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "RadAuditImageIO", dependencies: ["CZlib"]),
+        .target(name: "RadAuditPreprocessing", dependencies: ["RadAuditImageIO"]),
+        .target(name: "RadAuditFeatures", dependencies: ["RadAuditPreprocessing"]),
+        .target(name: "RadAuditExtraction", dependencies: [
+            "RadAuditImageIO", "RadAuditPreprocessing", "RadAuditFeatures",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "RadAuditStatistics", dependencies: [
+            .product(name: "RealModule", package: "swift-numerics"),
+        ]),
+        .executableTarget(name: "radaudit", dependencies: [
+            "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "RadAuditImageIOTests", dependencies: ["RadAuditImageIO"]),
+        .testTarget(name: "RadAuditPreprocessingTests", dependencies: ["RadAuditPreprocessing"]),
+        .testTarget(name: "RadAuditFeaturesTests", dependencies: ["RadAuditFeatures"]),
+        .testTarget(name: "RadAuditExtractionTests", dependencies: ["RadAuditExtraction"]),
+        .testTarget(name: "RadAuditStatisticsTests", dependencies: ["RadAuditStatistics"],
+                    resources: [.copy("Vectors")]),
+        .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit"]),
+    ]
+)

@@ -1,0 +1,2 @@
+import RadAuditFeatures
+// Extraction pipeline: protocol → preprocessing → features (in progress).

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct RadAudit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "radaudit",
+        abstract: "Audit the reproducibility of IBSI radiomic features.")
+}

@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -33,6 +34,7 @@ let package = Package(
         .executableTarget(name: "radaudit", dependencies: [
             "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "CSV", package: "CSV.swift"),
         ]),
         .testTarget(name: "RadAuditImageIOTests", dependencies: ["RadAuditImageIO"]),
         .testTarget(name: "RadAuditPreprocessingTests", dependencies: ["RadAuditPreprocessing"]),

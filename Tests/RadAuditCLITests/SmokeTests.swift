@@ -1,3 +1,7 @@
 import Testing
 
-@Test func targetBuilds() { #expect(Bool(true)) }
+@Test func helpRuns() throws {
+    let run = try CLI.run(["--help"])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("radaudit"))
+}

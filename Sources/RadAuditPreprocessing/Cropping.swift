@@ -1,0 +1,62 @@
+import RadAuditImageIO
+
+/// Half-open voxel index ranges along x, y and z.
+public struct BoundingBox: Hashable, Sendable {
+    public var lower: SIMD3<Int>
+    /// Exclusive upper index.
+    public var upper: SIMD3<Int>
+
+    public init(lower: SIMD3<Int>, upper: SIMD3<Int>) {
+        self.lower = lower
+        self.upper = upper
+    }
+
+    public var size: GridSize { GridSize(x: upper.x - lower.x, y: upper.y - lower.y, z: upper.z - lower.z) }
+
+    /// The smallest box holding every `true` voxel of `mask`, or `nil` when the mask is empty.
+    public init?(of mask: [Bool], size: GridSize) {
+        var lo = SIMD3(Int.max, Int.max, Int.max), hi = SIMD3(-1, -1, -1)
+        mask.withUnsafeBufferPointer { m in
+            var index = 0
+            for k in 0..<size.z {
+                for j in 0..<size.y {
+                    for i in 0..<size.x {
+                        if m[index] {
+                            lo = pointwiseMin(lo, SIMD3(i, j, k))
+                            hi = pointwiseMax(hi, SIMD3(i, j, k))
+                        }
+                        index &+= 1
+                    }
+                }
+            }
+        }
+        guard hi.x >= 0 else { return nil }
+        self.init(lower: lo, upper: hi &+ 1)
+    }
+
+    /// The box grown by `margin` voxels on every side, clipped to a grid of `size`.
+    public func expanded(by margin: SIMD3<Int>, within size: GridSize) -> BoundingBox {
+        BoundingBox(lower: pointwiseMax(lower &- margin, .zero),
+                    upper: pointwiseMin(upper &+ margin, SIMD3(size.x, size.y, size.z)))
+    }
+}
+
+public extension Volume {
+    /// The sub-volume inside `box`, with the origin moved to the box's first voxel.
+    func cropped(to box: BoundingBox) -> Volume {
+        let target = box.size
+        var values: [Voxel] = []
+        values.reserveCapacity(target.count)
+        let source = geometry.size
+        for k in box.lower.z..<box.upper.z {
+            for j in box.lower.y..<box.upper.y {
+                let start = source.index(box.lower.x, j, k)
+                values.append(contentsOf: voxels[start..<start + target.x])
+            }
+        }
+        var cropped = geometry
+        cropped.size = target
+        cropped.origin = geometry.physicalPoint(SIMD3(Double(box.lower.x), Double(box.lower.y), Double(box.lower.z)))
+        return Volume(geometry: cropped, voxels: values)
+    }
+}

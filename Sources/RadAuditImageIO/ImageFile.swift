@@ -3,14 +3,23 @@ import Foundation
 /// Reads any supported volume format, chosen by file name: NIfTI (`.nii`, `.nii.gz`, `.hdr`, `.img`) or
 /// NRRD (`.nrrd`, `.nhdr`).
 public enum ImageFile {
-    public static func read(_ path: String) throws -> Volume<Double> {
+    public static func read(_ path: String) throws -> Volume<Double> { try load(path).volume }
+
+    /// The volume and the voxel type stored in the file.
+    public static func load(_ path: String) throws -> LoadedImage {
         let lower = path.lowercased()
         let stem = lower.hasSuffix(".gz") ? String(lower.dropLast(3)) : lower
-        if stem.hasSuffix(".nrrd") || stem.hasSuffix(".nhdr") { return try NRRD.read(path) }
-        if stem.hasSuffix(".nii") || stem.hasSuffix(".hdr") || stem.hasSuffix(".img") { return try NIfTI.read(path) }
+        if stem.hasSuffix(".nrrd") || stem.hasSuffix(".nhdr") { return try NRRD.load(path) }
+        if stem.hasSuffix(".nii") || stem.hasSuffix(".hdr") || stem.hasSuffix(".img") { return try NIfTI.load(path) }
         guard FileManager.default.fileExists(atPath: path) else { throw ImageIOError(path, "no such file") }
         throw ImageIOError(path, "unknown image format (expected .nii, .nii.gz, .hdr/.img, .nrrd or .nhdr)")
     }
+}
+
+/// A volume as read from a file, with the voxel type it was stored as (values are converted to Double).
+public struct LoadedImage: Sendable {
+    public var volume: Volume<Double>
+    public var storedType: VoxelType
 }
 
 /// Turning a mask or label map into a binary region.

@@ -13,7 +13,10 @@ public enum NIfTI {
         256: .int8, 512: .uint16, 768: .uint32, 1024: .int64, 1280: .uint64,
     ]
 
-    public static func read(_ path: String) throws -> Volume<Double> {
+    public static func read(_ path: String) throws -> Volume<Double> { try load(path).volume }
+
+    /// The volume and the voxel type stored in the file.
+    public static func load(_ path: String) throws -> LoadedImage {
         let headerPath: String
         var dataPath: String?
         let lower = path.lowercased()
@@ -46,7 +49,7 @@ public enum NIfTI {
         }
         let voxels = VoxelDecoder.decode(voxelBytes, offset: offset, count: header.voxelCount, type: header.type,
                                          order: header.order, slope: header.slope, intercept: header.intercept)
-        return Volume(geometry: header.geometry, voxels: voxels)
+        return LoadedImage(volume: Volume(geometry: header.geometry, voxels: voxels), storedType: header.type)
     }
 
     /// Writes a NIfTI-1 single-file image (`.nii`, or gzipped when `path` ends in `.gz`) atomically.

@@ -20,7 +20,10 @@ public enum NRRD {
         return t
     }()
 
-    public static func read(_ path: String) throws -> Volume<Double> {
+    public static func read(_ path: String) throws -> Volume<Double> { try load(path).volume }
+
+    /// The volume and the voxel type stored in the file.
+    public static func load(_ path: String) throws -> LoadedImage {
         guard let file = FileManager.default.contents(atPath: path) else {
             throw ImageIOError(path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
         }
@@ -107,7 +110,7 @@ public enum NRRD {
         let geometry = ImageGeometry(size: GridSize(x: extent[0], y: extent[1], z: extent[2]),
                                      spacing: SIMD3(spacing[0], spacing[1], spacing[2]),
                                      origin: origin, direction: direction)
-        return Volume(geometry: geometry, voxels: voxels)
+        return LoadedImage(volume: Volume(geometry: geometry, voxels: voxels), storedType: type)
     }
 
     /// Spacing, LPS direction (row-major, columns = axes) and LPS origin from the header fields.

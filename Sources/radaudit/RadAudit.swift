@@ -2,7 +2,11 @@ import ArgumentParser
 
 @main
 struct RadAudit: ParsableCommand {
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "radaudit",
-        abstract: "Audit the reproducibility of IBSI radiomic features.")
+        abstract: "Audit the reproducibility of IBSI radiomic features.",
+        version: version,
+        subcommands: [ExtractCommand.self, InfoCommand.self])
 }

@@ -1,0 +1,107 @@
+import Foundation
+import Yams
+
+/// A RadAudit protocol file (YAML): a name, a seed and the extraction settings.
+public struct AuditProtocol: Sendable, Hashable, Decodable {
+    public var name: String?
+    public var description: String?
+    /// Seed of every random draw of an audit.
+    public var seed: UInt64?
+    public var extraction: ExtractionSettings
+
+    public init(name: String? = nil, description: String? = nil, seed: UInt64? = nil,
+                extraction: ExtractionSettings = ExtractionSettings()) {
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.extraction = extraction
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, description, seed, extraction }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+        extraction = try c.decodeIfPresent(ExtractionSettings.self, forKey: .extraction) ?? ExtractionSettings()
+    }
+
+    /// Reads and validates a protocol file.
+    ///
+    /// - Throws: `ProtocolError` naming the file, the key path and the problem.
+    public static func load(_ path: String) throws -> AuditProtocol {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ProtocolError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    public static func parse(_ yaml: String, path: String) throws -> AuditProtocol {
+        do {
+            return try YAMLDecoder().decode(AuditProtocol.self, from: yaml)
+        } catch let error as DecodingError {
+            throw ProtocolError(path: path, problem: describe(error))
+        } catch {
+            throw ProtocolError(path: path, problem: "not valid YAML (\(error))")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): missing \(typeName(type))"
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): required key is missing"
+        case .dataCorrupted(let context):
+            let location = path(context.codingPath)
+            return location.isEmpty ? context.debugDescription : "\(location): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Double.Type, is Int.Type, is UInt64.Type: "a number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "a \(type)"
+        }
+    }
+}
+
+/// A protocol file problem, in one line.
+public struct ProtocolError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var path: String
+    public var problem: String
+    public var description: String { "\(path): \(problem)" }
+}
+
+/// Coding key for any string, used to list the keys actually present.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Fails on keys that `Keys` does not list, so that a misspelt setting is an error rather than ignored.
+    func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_: Keys.Type) throws {
+        let container = try self.container(keyedBy: AnyCodingKey.self)
+        let known = Set(Keys.allCases.map(\.stringValue))
+        for key in container.allKeys where !known.contains(key.stringValue) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: codingPath + [key],
+                debugDescription: "unknown key (expected one of: \(Keys.allCases.map(\.stringValue).joined(separator: ", ")))"))
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import RadAuditFeatures
-// Extraction pipeline: protocol → preprocessing → features (in progress).

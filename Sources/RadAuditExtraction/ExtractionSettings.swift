@@ -1,0 +1,249 @@
+import RadAuditFeatures
+import RadAuditPreprocessing
+
+/// The `extraction:` section of a protocol: how an image and mask become IBSI features.
+/// Every key is documented in `protocols/README.md`.
+public struct ExtractionSettings: Sendable, Hashable, Decodable {
+    public var interpolation: InterpolationSettings?
+    public var resegmentation: ResegmentationSettings?
+    public var discretisation: DiscretisationSettings
+    public var texture: TextureSettings
+    /// Families to compute, in IBSI order; all by default.
+    public var families: [FeatureFamily]
+
+    public init(interpolation: InterpolationSettings? = nil, resegmentation: ResegmentationSettings? = nil,
+                discretisation: DiscretisationSettings = DiscretisationSettings(), texture: TextureSettings = TextureSettings(),
+                families: [FeatureFamily] = FeatureFamily.allCases) {
+        self.interpolation = interpolation
+        self.resegmentation = resegmentation
+        self.discretisation = discretisation
+        self.texture = texture
+        self.families = families
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case interpolation, resegmentation, discretisation, texture, families }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        interpolation = try c.decodeIfPresent(InterpolationSettings.self, forKey: .interpolation)
+        resegmentation = try c.decodeIfPresent(ResegmentationSettings.self, forKey: .resegmentation)
+        discretisation = try c.decodeIfPresent(DiscretisationSettings.self, forKey: .discretisation) ?? DiscretisationSettings()
+        texture = try c.decodeIfPresent(TextureSettings.self, forKey: .texture) ?? TextureSettings()
+        if let all = try? c.decode(String.self, forKey: .families) {
+            guard all == "all" else {
+                throw DecodingError.dataCorruptedError(forKey: .families, in: c, debugDescription: "expected 'all' or a list of families")
+            }
+            families = FeatureFamily.allCases
+        } else {
+            let listed = try c.decodeIfPresent([FeatureFamily].self, forKey: .families) ?? FeatureFamily.allCases
+            families = FeatureFamily.allCases.filter(listed.contains)
+        }
+    }
+}
+
+extension FeatureFamily: Decodable {}
+
+/// Image and mask interpolation to a new voxel spacing on the IBSI grid.
+public struct InterpolationSettings: Sendable, Hashable, Decodable {
+    public enum Interpolator: String, Sendable, Hashable, Decodable { case nearest, linear, cubic }
+
+    /// New spacing in mm: 3 values (x, y, z), or 2 for in-plane interpolation only.
+    public var spacing: [Double]
+    public var image: Interpolator
+    public var mask: Interpolator
+    /// Partial-volume threshold of the interpolated mask (E8H9).
+    public var maskThreshold: Double
+    /// Round interpolated intensities to a multiple of this value (68QD), e.g. 1 for CT.
+    public var roundIntensities: Double?
+
+    public init(spacing: [Double], image: Interpolator = .linear, mask: Interpolator = .linear,
+                maskThreshold: Double = 0.5, roundIntensities: Double? = nil) {
+        self.spacing = spacing
+        self.image = image
+        self.mask = mask
+        self.maskThreshold = maskThreshold
+        self.roundIntensities = roundIntensities
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case spacing = "spacing_mm", image, mask, maskThreshold = "mask_threshold", roundIntensities = "round_intensities"
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        spacing = try c.decode([Double].self, forKey: .spacing)
+        guard (2...3).contains(spacing.count), spacing.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw DecodingError.dataCorruptedError(forKey: .spacing, in: c,
+                                                   debugDescription: "expected 2 or 3 positive spacings in mm")
+        }
+        image = try c.decodeIfPresent(Interpolator.self, forKey: .image) ?? .linear
+        mask = try c.decodeIfPresent(Interpolator.self, forKey: .mask) ?? .linear
+        guard mask != .cubic else {
+            throw DecodingError.dataCorruptedError(forKey: .mask, in: c, debugDescription: "masks interpolate with nearest or linear")
+        }
+        maskThreshold = try c.decodeIfPresent(Double.self, forKey: .maskThreshold) ?? 0.5
+        guard maskThreshold > 0, maskThreshold <= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .maskThreshold, in: c, debugDescription: "expected a value in (0, 1]")
+        }
+        if let flag = try? c.decode(Bool.self, forKey: .roundIntensities) {
+            roundIntensities = flag ? 1 : nil
+        } else {
+            roundIntensities = try c.decodeIfPresent(Double.self, forKey: .roundIntensities)
+            if let r = roundIntensities, !(r > 0) {
+                throw DecodingError.dataCorruptedError(forKey: .roundIntensities, in: c, debugDescription: "expected a positive step")
+            }
+        }
+    }
+}
+
+/// Range re-segmentation and outlier filtering.
+public struct ResegmentationSettings: Sendable, Hashable, Decodable {
+    public var lower: Double?
+    public var upper: Double?
+    public var outlierSigma: Double?
+
+    public init(lower: Double? = nil, upper: Double? = nil, outlierSigma: Double? = nil) {
+        self.lower = lower
+        self.upper = upper
+        self.outlierSigma = outlierSigma
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case range, outlierSigma = "outliers_sigma" }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let range = try c.decodeIfPresent([Double?].self, forKey: .range) {
+            guard range.count == 2 else {
+                throw DecodingError.dataCorruptedError(forKey: .range, in: c, debugDescription: "expected [lower, upper] (null for open)")
+            }
+            (lower, upper) = (range[0], range[1])
+            if let lower, let upper, lower > upper {
+                throw DecodingError.dataCorruptedError(forKey: .range, in: c,
+                                                       debugDescription: "lower bound \(lower) exceeds upper bound \(upper)")
+            }
+        }
+        outlierSigma = try c.decodeIfPresent(Double.self, forKey: .outlierSigma)
+        if let s = outlierSigma, !(s > 0) {
+            throw DecodingError.dataCorruptedError(forKey: .outlierSigma, in: c, debugDescription: "expected a positive number of σ")
+        }
+    }
+
+    /// The re-segmentation these settings describe.
+    public var resegmentation: Resegmentation {
+        let range: ClosedRange<Double>? = (lower == nil && upper == nil) ? nil : (lower ?? -.infinity)...(upper ?? .infinity)
+        return Resegmentation(range: range, outlierSigma: outlierSigma)
+    }
+}
+
+/// One discretisation setting: `{method: none}`, `{method: fixed_bin_size, bin_width: w}` or
+/// `{method: fixed_bin_number, bins: n}` (the method may be left out when `bin_width` or `bins` is given).
+public enum DiscretisationMethod: Sendable, Hashable, Decodable {
+    case none
+    case fixedBinSize(Double)
+    case fixedBinNumber(Int)
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case method, binWidth = "bin_width", bins }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let width = try c.decodeIfPresent(Double.self, forKey: .binWidth)
+        let bins = try c.decodeIfPresent(Int.self, forKey: .bins)
+        let method = try c.decodeIfPresent(String.self, forKey: .method)
+            ?? (width != nil ? "fixed_bin_size" : bins != nil ? "fixed_bin_number" : "none")
+        switch method {
+        case "none":
+            self = .none
+        case "fixed_bin_size":
+            guard let width, width > 0, width.isFinite else {
+                throw DecodingError.dataCorruptedError(forKey: .binWidth, in: c, debugDescription: "fixed_bin_size needs bin_width > 0")
+            }
+            self = .fixedBinSize(width)
+        case "fixed_bin_number":
+            guard let bins, bins >= 1 else {
+                throw DecodingError.dataCorruptedError(forKey: .bins, in: c, debugDescription: "fixed_bin_number needs bins ≥ 1")
+            }
+            self = .fixedBinNumber(bins)
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .method, in: c,
+                                                   debugDescription: "unknown method '\(method)' (none, fixed_bin_size, fixed_bin_number)")
+        }
+    }
+}
+
+/// Discretisation for texture matrices, the intensity histogram and the intensity-volume histogram.
+public struct DiscretisationSettings: Sendable, Hashable, Decodable {
+    /// Texture families; default fixed bin number 32.
+    public var texture: DiscretisationMethod
+    /// Intensity histogram; default = `texture`.
+    public var histogram: DiscretisationMethod
+    /// Intensity-volume histogram; default `none` (calibrated discrete intensities such as CT HU).
+    public var ivh: DiscretisationMethod
+
+    public init(texture: DiscretisationMethod = .fixedBinNumber(32), histogram: DiscretisationMethod? = nil,
+                ivh: DiscretisationMethod = .none) {
+        self.texture = texture
+        self.histogram = histogram ?? texture
+        self.ivh = ivh
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case texture, histogram, ivh }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(texture: try c.decodeIfPresent(DiscretisationMethod.self, forKey: .texture) ?? .fixedBinNumber(32),
+                  histogram: try c.decodeIfPresent(DiscretisationMethod.self, forKey: .histogram),
+                  ivh: try c.decodeIfPresent(DiscretisationMethod.self, forKey: .ivh) ?? .none)
+    }
+}
+
+/// Texture matrix settings.
+public struct TextureSettings: Sendable, Hashable, Decodable {
+    public var dimensions: [TextureDimension]
+    /// GLCM Chebyshev distance δ.
+    public var glcmDistance: Int
+    /// NGTDM neighbourhood Chebyshev distance.
+    public var ngtdmDistance: Int
+    /// NGLDM neighbourhood Chebyshev distance.
+    public var ngldmDistance: Int
+    /// NGLDM coarseness parameter α.
+    public var ngldmAlpha: Int
+
+    public init(dimensions: [TextureDimension] = TextureDimension.allCases, glcmDistance: Int = 1, ngtdmDistance: Int = 1,
+                ngldmDistance: Int = 1, ngldmAlpha: Int = 0) {
+        self.dimensions = dimensions
+        self.glcmDistance = glcmDistance
+        self.ngtdmDistance = ngtdmDistance
+        self.ngldmDistance = ngldmDistance
+        self.ngldmAlpha = ngldmAlpha
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case dimensions, glcmDistance = "glcm_distance", ngtdmDistance = "ngtdm_distance",
+             ngldmDistance = "ngldm_distance", ngldmAlpha = "ngldm_alpha"
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let listed = try c.decodeIfPresent([TextureDimension].self, forKey: .dimensions) ?? TextureDimension.allCases
+        self.init(dimensions: TextureDimension.allCases.filter(listed.contains),
+                  glcmDistance: try c.decodeIfPresent(Int.self, forKey: .glcmDistance) ?? 1,
+                  ngtdmDistance: try c.decodeIfPresent(Int.self, forKey: .ngtdmDistance) ?? 1,
+                  ngldmDistance: try c.decodeIfPresent(Int.self, forKey: .ngldmDistance) ?? 1,
+                  ngldmAlpha: try c.decodeIfPresent(Int.self, forKey: .ngldmAlpha) ?? 0)
+        for (key, value) in [(CodingKeys.glcmDistance, glcmDistance), (.ngtdmDistance, ngtdmDistance), (.ngldmDistance, ngldmDistance)]
+        where value < 1 {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "expected a distance ≥ 1")
+        }
+        guard ngldmAlpha >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .ngldmAlpha, in: c, debugDescription: "expected α ≥ 0")
+        }
+    }
+}
+
+extension TextureDimension: Decodable {}

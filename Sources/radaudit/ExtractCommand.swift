@@ -1,0 +1,33 @@
+import ArgumentParser
+import RadAuditExtraction
+
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Extract IBSI features from an image and a mask.",
+        discussion: """
+            Writes one CSV row per feature: family, feature, ibsi_code, aggregation, value. Values are the \
+            shortest decimal that round-trips a Double; NaN where a feature is undefined for the ROI.
+            """)
+
+    @Option(help: "Image file (.nii, .nii.gz, .hdr/.img, .nrrd, .nhdr).")
+    var image: String
+
+    @Option(help: "Mask or label map on the image grid.")
+    var mask: String
+
+    @Option(help: "Label of the ROI in the mask (default: 1, or the only non-zero value of a binary mask).")
+    var label: Int?
+
+    @Option(help: "Protocol YAML with an `extraction:` section (default: IBSI defaults, see protocols/README.md).")
+    var `protocol`: String?
+
+    @Option(help: "Output CSV (default: standard output). Written atomically.")
+    var output: String?
+
+    func run() throws {
+        let settings = try `protocol`.map { try AuditProtocol.load($0).extraction } ?? ExtractionSettings()
+        let features = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label)
+        try Table.emit(try Table.csv(header: Table.featureHeader, rows: features.map(Table.featureRow)), to: output)
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import RadAuditImageIO
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Describe an image: grid, spacing, origin, direction (LPS), voxel type and intensity range.")
+
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @Argument(help: "Image file.")
+    var path: String
+
+    @Option(help: "text or json.")
+    var format: Format = .text
+
+    struct Summary: Encodable {
+        var size: [Int]
+        var spacing: [Double]
+        var origin: [Double]
+        var direction: [Double]
+        var voxelType: String
+        var min: Double
+        var max: Double
+        var mean: Double
+
+        enum CodingKeys: String, CodingKey { case size, spacing, origin, direction, voxelType = "voxel_type", min, max, mean }
+    }
+
+    func run() throws {
+        let loaded = try ImageFile.load(path)
+        let g = loaded.volume.geometry
+        var minimum = Double.infinity, maximum = -Double.infinity, sum = 0.0
+        for v in loaded.volume.voxels {
+            minimum = Swift.min(minimum, v)
+            maximum = Swift.max(maximum, v)
+            sum += v
+        }
+        let summary = Summary(size: [g.size.x, g.size.y, g.size.z], spacing: [g.spacing.x, g.spacing.y, g.spacing.z],
+                              origin: [g.origin.x, g.origin.y, g.origin.z], direction: g.direction,
+                              voxelType: loaded.storedType.rawValue, min: minimum, max: maximum,
+                              mean: sum / Double(loaded.volume.voxels.count))
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        case .text:
+            func list(_ v: [Double]) -> String { v.map { Table.format($0) }.joined(separator: " ") }
+            print("""
+                file:       \(path)
+                size:       \(summary.size.map(String.init).joined(separator: " × "))
+                spacing:    \(list(summary.spacing)) mm
+                origin:     \(list(summary.origin)) mm (LPS)
+                direction:  \(list(summary.direction))
+                voxel type: \(summary.voxelType)
+                intensity:  min \(Table.format(minimum)), max \(Table.format(maximum)), mean \(summary.mean)
+                """)
+        }
+    }
+}

@@ -4,21 +4,27 @@ import RadAuditImageIO
 import RadAuditPreprocessing
 @testable import RadAuditFeatures
 
-/// A region on a `size` grid whose levels are given in grid order (`0` = outside the intensity mask).
-func discretisedRegion(_ size: GridSize, levels: [Int32], levelCount: Int) -> DiscretisedRegion {
-    DiscretisedRegion(size: size, spacing: SIMD3(1, 1, 1), levels: levels, levelCount: levelCount,
-                      morphologicalMask: levels.map { $0 > 0 })
+/// Helpers shared by the GLCM and GLRLM tests.
+enum DirectionalTextureFixture {
+    /// A region on a `size` grid whose levels are given in grid order (`0` = outside the intensity mask).
+    static func region(_ size: GridSize, levels: [Int32], levelCount: Int) -> DiscretisedRegion {
+        DiscretisedRegion(size: size, spacing: SIMD3(1, 1, 1), levels: levels, levelCount: levelCount,
+                          morphologicalMask: levels.map { $0 > 0 })
+    }
+
+    /// The value of one feature in a feature list.
+    static func value(of code: String, _ aggregation: Aggregation, in features: [Feature]) -> Double? {
+        features.first { $0.code == code && $0.aggregation == aggregation }?.value
+    }
+
+    /// Expects `computed` to equal the hand-computed `expected` up to rounding.
+    static func expectClose(_ computed: Double, _ expected: Double,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(abs(computed - expected) < 1e-12, "\(computed) ≠ \(expected)", sourceLocation: sourceLocation)
+    }
 }
 
-/// Expects `computed` to equal the hand-computed `expected` up to rounding.
-func expectClose(_ computed: Double, _ expected: Double, sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(abs(computed - expected) < 1e-12, "\(computed) ≠ \(expected)", sourceLocation: sourceLocation)
-}
-
-/// The value of one feature in a feature list.
-func value(of code: String, _ aggregation: Aggregation, in features: [Feature]) -> Double? {
-    features.first { $0.code == code && $0.aggregation == aggregation }?.value
-}
+private typealias Fixture = DirectionalTextureFixture
 
 @Suite struct GreyLevelCooccurrenceTests {
     @Test func digitalPhantomMatchesEveryReferenceValue() throws {
@@ -48,7 +54,7 @@ func value(of code: String, _ aggregation: Aggregation, in features: [Feature]) 
 
     @Test func countsSymmetricPairsInsideTheMask() {
         // One row 1 1 2 0 2: the masked-out voxel breaks the pair (2, 2).
-        let region = discretisedRegion(GridSize(x: 5, y: 1, z: 1), levels: [1, 1, 2, 0, 2], levelCount: 2)
+        let region = Fixture.region(GridSize(x: 5, y: 1, z: 1), levels: [1, 1, 2, 0, 2], levelCount: 2)
         let matrix = GreyLevelCooccurrenceMatrix(region, offset: SIMD3(1, 0, 0), slices: 0..<1)
         #expect(matrix.counts == [2, 1,
                                   1, 0])
@@ -62,7 +68,7 @@ func value(of code: String, _ aggregation: Aggregation, in features: [Feature]) 
 
     @Test func diagonalDirectionsStayInsideTheGrid() {
         // 2×2×2 cube, levels 1...8 in grid order; (1, 1, 1) pairs only voxel 0 with voxel 7.
-        let region = discretisedRegion(GridSize(x: 2, y: 2, z: 2), levels: Array(1...8), levelCount: 8)
+        let region = Fixture.region(GridSize(x: 2, y: 2, z: 2), levels: Array(1...8), levelCount: 8)
         let matrix = GreyLevelCooccurrenceMatrix(region, offset: SIMD3(1, 1, 1), slices: 0..<2)
         #expect(matrix.total == 2)
         #expect(matrix.counts[0 * 8 + 7] == 1 && matrix.counts[7 * 8 + 0] == 1)
@@ -71,53 +77,65 @@ func value(of code: String, _ aggregation: Aggregation, in features: [Feature]) 
         #expect(antiDiagonal.counts[5 * 8 + 6] == 1 && antiDiagonal.counts[6 * 8 + 5] == 1)
     }
 
+    @Test func inPlaneVolumeMatricesAreMergedSliceMatrices() {
+        let region = DigitalPhantom.discretised
+        for direction in Neighbourhood.directions2D {
+            let volume = GreyLevelCooccurrenceMatrix(region, offset: direction, slices: 0..<4)
+            var merged = GreyLevelCooccurrenceMatrix(region, offset: direction, slices: 0..<1)
+            for slice in 1..<4 {
+                merged.merge(GreyLevelCooccurrenceMatrix(region, offset: direction, slices: slice..<slice + 1))
+            }
+            #expect(merged.counts == volume.counts && merged.total == volume.total)
+        }
+    }
+
     @Test func featuresOfAHandComputedMatrix() {
         // p = [[2, 1], [1, 0]] / 4: p_1. = 3/4, p_2. = 1/4, p_{i−j} = [1/2, 1/2], p_{i+j} = {2: 1/2, 3: 1/2}.
-        let region = discretisedRegion(GridSize(x: 3, y: 1, z: 1), levels: [1, 1, 2], levelCount: 2)
+        let region = Fixture.region(GridSize(x: 3, y: 1, z: 1), levels: [1, 1, 2], levelCount: 2)
         let p = GreyLevelCooccurrenceMatrix.Probabilities(
             GreyLevelCooccurrenceMatrix(region, offset: SIMD3(1, 0, 0), slices: 0..<1))
         let hx = -(0.75 * log2(0.75) + 0.25 * log2(0.25))
         let hxy = 1.5
-        expectClose(p.jointMaximum, 0.5)
-        expectClose(p.jointAverage, 1.25)
-        expectClose(p.jointVariance, 0.1875)
-        expectClose(p.jointEntropy, hxy)
-        expectClose(p.differenceAverage, 0.5)
-        expectClose(p.differenceVariance, 0.25)
-        expectClose(p.differenceEntropy, 1)
-        expectClose(p.sumAverage, 2.5)
-        expectClose(p.sumVariance, 0.25)
-        expectClose(p.sumEntropy, 1)
-        expectClose(p.angularSecondMoment, 0.375)
-        expectClose(p.contrast, 0.5)
-        expectClose(p.dissimilarity, 0.5)
-        expectClose(p.inverseDifference, 0.75)
-        expectClose(p.normalisedInverseDifference, 0.5 + 0.5 / 1.5)
-        expectClose(p.inverseDifferenceMoment, 0.75)
-        expectClose(p.normalisedInverseDifferenceMoment, 0.5 + 0.5 / 1.25)
-        expectClose(p.inverseVariance, 0.5)
-        expectClose(p.correlation, (1.5 - 1.5625) / 0.1875)
-        expectClose(p.autocorrelation, 1.5)
-        expectClose(p.clusterTendency, 0.25)
-        expectClose(p.clusterShade, 0)
-        expectClose(p.clusterProminence, 0.0625)
-        expectClose(p.informationCorrelation1, (hxy - 2 * hx) / hx)
-        expectClose(p.informationCorrelation2, (1 - exp(-2 * (2 * hx - hxy))).squareRoot())
+        Fixture.expectClose(p.jointMaximum, 0.5)
+        Fixture.expectClose(p.jointAverage, 1.25)
+        Fixture.expectClose(p.jointVariance, 0.1875)
+        Fixture.expectClose(p.jointEntropy, hxy)
+        Fixture.expectClose(p.differenceAverage, 0.5)
+        Fixture.expectClose(p.differenceVariance, 0.25)
+        Fixture.expectClose(p.differenceEntropy, 1)
+        Fixture.expectClose(p.sumAverage, 2.5)
+        Fixture.expectClose(p.sumVariance, 0.25)
+        Fixture.expectClose(p.sumEntropy, 1)
+        Fixture.expectClose(p.angularSecondMoment, 0.375)
+        Fixture.expectClose(p.contrast, 0.5)
+        Fixture.expectClose(p.dissimilarity, 0.5)
+        Fixture.expectClose(p.inverseDifference, 0.75)
+        Fixture.expectClose(p.normalisedInverseDifference, 0.5 + 0.5 / 1.5)
+        Fixture.expectClose(p.inverseDifferenceMoment, 0.75)
+        Fixture.expectClose(p.normalisedInverseDifferenceMoment, 0.5 + 0.5 / 1.25)
+        Fixture.expectClose(p.inverseVariance, 0.5)
+        Fixture.expectClose(p.correlation, (1.5 - 1.5625) / 0.1875)
+        Fixture.expectClose(p.autocorrelation, 1.5)
+        Fixture.expectClose(p.clusterTendency, 0.25)
+        Fixture.expectClose(p.clusterShade, 0)
+        Fixture.expectClose(p.clusterProminence, 0.0625)
+        Fixture.expectClose(p.informationCorrelation1, (hxy - 2 * hx) / hx)
+        Fixture.expectClose(p.informationCorrelation2, (1 - exp(-2 * (2 * hx - hxy))).squareRoot())
     }
 
     @Test func undefinedFeaturesAreNaN() {
         // A single grey level: correlation and information correlation 1 divide by zero.
-        let uniform = discretisedRegion(GridSize(x: 3, y: 3, z: 1), levels: Array(repeating: 2, count: 9),
+        let uniform = Fixture.region(GridSize(x: 3, y: 3, z: 1), levels: Array(repeating: 2, count: 9),
                                         levelCount: 4)
         let features = GreyLevelCooccurrenceFeatures.compute(uniform, dimensions: [.twoD])
-        #expect(value(of: "NI2N", .averaged2D, in: features)!.isNaN)
-        #expect(value(of: "R8DG", .sliceMerged2D, in: features)!.isNaN)
-        #expect(value(of: "GYBY", .averaged2D, in: features) == 1)
-        #expect(value(of: "JN9H", .averaged2D, in: features) == 0)
-        #expect(value(of: "NDRX", .averaged2D, in: features) == 1)
+        #expect(Fixture.value(of: "NI2N", .averaged2D, in: features)!.isNaN)
+        #expect(Fixture.value(of: "R8DG", .sliceMerged2D, in: features)!.isNaN)
+        #expect(Fixture.value(of: "GYBY", .averaged2D, in: features) == 1)
+        #expect(Fixture.value(of: "JN9H", .averaged2D, in: features) == 0)
+        #expect(Fixture.value(of: "NDRX", .averaged2D, in: features) == 1)
 
         // No pair at all: every feature NaN, no crash.
-        let single = discretisedRegion(GridSize(x: 1, y: 1, z: 1), levels: [1], levelCount: 1)
+        let single = Fixture.region(GridSize(x: 1, y: 1, z: 1), levels: [1], levelCount: 1)
         let none = GreyLevelCooccurrenceFeatures.compute(single, dimensions: Set(TextureDimension.allCases))
         #expect(none.count == 150 && none.allSatisfy { $0.value.isNaN })
     }
@@ -127,8 +145,8 @@ func value(of code: String, _ aggregation: Aggregation, in features: [Feature]) 
         let pattern: [Int32] = [1, 2, 1, 2, 3, 2, 1, 2, 2]
         var lonely = [Int32](repeating: 0, count: 9)
         lonely[4] = 3
-        let both = discretisedRegion(GridSize(x: 3, y: 3, z: 2), levels: pattern + lonely, levelCount: 3)
-        let patternOnly = discretisedRegion(GridSize(x: 3, y: 3, z: 1), levels: pattern, levelCount: 3)
+        let both = Fixture.region(GridSize(x: 3, y: 3, z: 2), levels: pattern + lonely, levelCount: 3)
+        let patternOnly = Fixture.region(GridSize(x: 3, y: 3, z: 1), levels: pattern, levelCount: 3)
         let withLonely = GreyLevelCooccurrenceFeatures.compute(both, dimensions: [.twoD, .twoPointFiveD])
         let alone = GreyLevelCooccurrenceFeatures.compute(patternOnly, dimensions: [.twoD, .twoPointFiveD])
         #expect(withLonely == alone)

@@ -93,3 +93,13 @@ public struct Feature: Sendable, Hashable {
         self.value = value
     }
 }
+
+public extension FeatureFamily {
+    /// Whether the family is computed from texture matrices of discretised grey levels.
+    var isTexture: Bool {
+        switch self {
+        case .glcm, .glrlm, .glszm, .gldzm, .ngtdm, .ngldm: true
+        default: false
+        }
+    }
+}

@@ -50,3 +50,13 @@ public struct DiscretisedRegion: Sendable {
         self.morphologicalMask = morphologicalMask
     }
 }
+
+public extension RegionOfInterest {
+    /// The region restricted to `box` (voxel indices of this region's grid).
+    func cropped(to box: BoundingBox) -> RegionOfInterest {
+        let geometry = image.geometry
+        return RegionOfInterest(image: image.cropped(to: box),
+                                morphologicalMask: Volume(geometry: geometry, voxels: morphologicalMask).cropped(to: box).voxels,
+                                intensityMask: Volume(geometry: geometry, voxels: intensityMask).cropped(to: box).voxels)
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import RadAuditImageIO
+
+/// Resampling to a new voxel spacing on the IBSI interpolation grid (VTM2): grid centres aligned with the original
+/// grid centre (3WE3), `n_b = ⌈n_a s_a / s_b⌉` points per axis (026Q), positions beyond the original grid take the
+/// nearest boundary value. The interpolation is separable: one axis after the other.
+public struct Interpolation: Hashable, Sendable {
+    /// 1D interpolation kernels.
+    public enum Kernel: String, Hashable, Sendable {
+        case nearest
+        case linear
+        /// Cubic B-spline interpolation (the spline through the samples, after prefiltering).
+        case cubicSpline
+    }
+
+    /// Target spacing in mm per axis (x, y, z); a `nil` entry keeps the original spacing (in-plane interpolation
+    /// leaves z alone).
+    public var spacing: [Double?]
+    public var imageKernel: Kernel
+    public var maskKernel: Kernel
+    /// Partial-volume threshold: interpolated mask values `≥ threshold` are inside (E8H9).
+    public var maskThreshold: Double
+    /// Round interpolated intensities to multiples of this step (68QD).
+    public var roundingStep: Double?
+
+    public init(spacing: [Double?], imageKernel: Kernel = .linear, maskKernel: Kernel = .linear,
+                maskThreshold: Double = 0.5, roundingStep: Double? = nil) {
+        precondition(spacing.count == 3, "one spacing per axis")
+        self.spacing = spacing
+        self.imageKernel = imageKernel
+        self.maskKernel = maskKernel
+        self.maskThreshold = maskThreshold
+        self.roundingStep = roundingStep
+    }
+
+    /// Largest interpolated grid accepted (2³¹ voxels, 16 GiB as Double).
+    static let maximumVoxelCount = 1 << 31
+
+    /// The interpolation grid of `geometry` and, per axis, its first point and step in original grid coordinates.
+    public func grid(for geometry: ImageGeometry) throws -> (geometry: ImageGeometry, start: SIMD3<Double>, step: SIMD3<Double>) {
+        var size = [Int](repeating: 0, count: 3)
+        var start = SIMD3<Double>.zero, step = SIMD3<Double>.zero, newSpacing = geometry.spacing
+        let n = [geometry.size.x, geometry.size.y, geometry.size.z]
+        for axis in 0..<3 {
+            let sa = geometry.spacing[axis]
+            guard let sb = spacing[axis] else {
+                (size[axis], start[axis], step[axis]) = (n[axis], 0, 1)
+                continue
+            }
+            guard sb > 0, sb.isFinite else { throw PreprocessingError("interpolation spacing \(sb) mm must be positive") }
+            let extent = (Double(n[axis]) * sa / sb)
+            guard extent < Double(Self.maximumVoxelCount) else {
+                throw PreprocessingError("interpolation to \(sb) mm would need \(extent) voxels along axis \(axis + 1)")
+            }
+            size[axis] = Int((extent - 1e-9).rounded(.up))
+            step[axis] = sb / sa
+            start[axis] = 0.5 * (Double(n[axis] - 1) - step[axis] * Double(size[axis] - 1))
+            newSpacing[axis] = sb
+        }
+        let count = size.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        guard count > 0, count <= Self.maximumVoxelCount, size.allSatisfy({ $0 > 0 && $0 <= Self.maximumVoxelCount }) else {
+            throw PreprocessingError("interpolation to the requested spacing would make a \(size[0])×\(size[1])×\(size[2]) grid "
+                                     + "(\(count) voxels, \(count / (1 << 27)) GiB); refusing to allocate it")
+        }
+        var target = geometry
+        target.size = GridSize(x: size[0], y: size[1], z: size[2])
+        target.spacing = newSpacing
+        target.origin = geometry.physicalPoint(start)
+        return (target, start, step)
+    }
+
+    /// The image on the interpolation grid, rounded when `roundingStep` is set.
+    public func resample(_ image: Volume<Double>) throws -> Volume<Double> {
+        var result = try resample(image, kernel: imageKernel)
+        if let roundingStep {
+            for i in result.voxels.indices { result.voxels[i] = (result.voxels[i] / roundingStep).rounded() * roundingStep }
+        }
+        return result
+    }
+
+    /// The mask on the interpolation grid: interpolated as a fraction, then thresholded.
+    public func resample(_ mask: Volume<Bool>) throws -> Volume<Bool> {
+        let fractions = try resample(Volume(geometry: mask.geometry, voxels: mask.voxels.map { $0 ? 1.0 : 0.0 }), kernel: maskKernel)
+        return Volume(geometry: fractions.geometry, voxels: fractions.voxels.map { $0 >= maskThreshold - 1e-12 })
+    }
+
+    private func resample(_ volume: Volume<Double>, kernel: Kernel) throws -> Volume<Double> {
+        let (target, start, step) = try grid(for: volume.geometry)
+        var values = volume.voxels
+        var size = volume.size
+        for axis in 0..<3 where spacing[axis] != nil {
+            let newLength = [target.size.x, target.size.y, target.size.z][axis]
+            values = Self.resampleAxis(values, size: size, axis: axis, newLength: newLength,
+                                       start: start[axis], step: step[axis], kernel: kernel)
+            switch axis {
+            case 0: size.x = newLength
+            case 1: size.y = newLength
+            default: size.z = newLength
+            }
+        }
+        return Volume(geometry: target, voxels: values)
+    }
+
+    /// Resamples every line of `values` along `axis` at positions `start + m·step` (m = 0..<newLength).
+    static func resampleAxis(_ values: [Double], size: GridSize, axis: Int, newLength: Int,
+                             start: Double, step: Double, kernel: Kernel) -> [Double] {
+        let n = [size.x, size.y, size.z][axis]
+        let stride = axis == 0 ? 1 : axis == 1 ? size.x : size.x * size.y
+        var outSize = size
+        switch axis {
+        case 0: outSize.x = newLength
+        case 1: outSize.y = newLength
+        default: outSize.z = newLength
+        }
+        let outStride = axis == 0 ? 1 : axis == 1 ? outSize.x : outSize.x * outSize.y
+        // Precompute, per output position, the source taps and weights (shared by every line).
+        let taps = LineTaps(n: n, newLength: newLength, start: start, step: step, kernel: kernel)
+        var output = [Double](repeating: 0, count: outSize.count)
+        var line = [Double](repeating: 0, count: n)
+        let lineCount = size.count / n
+        values.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { out in
+                line.withUnsafeMutableBufferPointer { buffer in
+                    for lineIndex in 0..<lineCount {
+                        // Base offsets of this line in the input and output grids.
+                        let (inBase, outBase): (Int, Int)
+                        switch axis {
+                        case 0:
+                            (inBase, outBase) = (lineIndex &* n, lineIndex &* newLength)
+                        case 1:
+                            let (k, i) = (lineIndex / size.x, lineIndex % size.x)
+                            (inBase, outBase) = (i &+ k &* size.x &* size.y, i &+ k &* outSize.x &* outSize.y)
+                        default:
+                            (inBase, outBase) = (lineIndex, lineIndex)
+                        }
+                        for t in 0..<n { buffer[t] = source[inBase &+ t &* stride] }
+                        if kernel == .cubicSpline { BSpline.prefilter(buffer) }
+                        taps.apply(buffer, to: out, base: outBase, stride: outStride)
+                    }
+                }
+            }
+        }
+        return output
+    }
+}
+
+/// The source indices and weights of every output sample of one line.
+private struct LineTaps {
+    let width: Int
+    let indices: [Int]
+    let weights: [Double]
+    let newLength: Int
+
+    init(n: Int, newLength: Int, start: Double, step: Double, kernel: Interpolation.Kernel) {
+        self.newLength = newLength
+        width = kernel == .nearest ? 1 : kernel == .linear ? 2 : 4
+        var indices = [Int](repeating: 0, count: newLength * width)
+        var weights = [Double](repeating: 0, count: newLength * width)
+        for m in 0..<newLength {
+            // Extrapolation by the nearest boundary value: clamp the position onto the original grid.
+            let x = min(max(start + Double(m) * step, 0), Double(n - 1))
+            switch kernel {
+            case .nearest:
+                indices[m] = min(Int((x + 0.5).rounded(.down)), n - 1)
+                weights[m] = 1
+            case .linear:
+                let i0 = min(Int(x.rounded(.down)), max(n - 2, 0))
+                let f = x - Double(i0)
+                indices[2 * m] = i0
+                indices[2 * m + 1] = min(i0 + 1, n - 1)
+                weights[2 * m] = 1 - f
+                weights[2 * m + 1] = f
+            case .cubicSpline:
+                let i0 = Int(x.rounded(.down))
+                let f = x - Double(i0)
+                let w = BSpline.weights(f)
+                for t in 0..<4 {
+                    indices[4 * m + t] = BSpline.mirror(i0 - 1 + t, n)
+                    weights[4 * m + t] = w[t]
+                }
+            }
+        }
+        self.indices = indices
+        self.weights = weights
+    }
+
+    func apply(_ line: UnsafeMutableBufferPointer<Double>, to out: UnsafeMutableBufferPointer<Double>, base: Int, stride: Int) {
+        indices.withUnsafeBufferPointer { idx in
+            weights.withUnsafeBufferPointer { w in
+                for m in 0..<newLength {
+                    var sum = 0.0
+                    for t in 0..<width { sum += w[m &* width &+ t] * line[idx[m &* width &+ t]] }
+                    out[base &+ m &* stride] = sum
+                }
+            }
+        }
+    }
+}
+
+/// Cubic B-spline interpolation (Unser 1991; Thévenaz, Blu & Unser 2000) with mirror-symmetric boundaries.
+enum BSpline {
+    static let pole = 3.0.squareRoot() - 2
+
+    /// Turns samples into cubic B-spline coefficients in place (causal and anti-causal recursive filters).
+    static func prefilter(_ c: UnsafeMutableBufferPointer<Double>) {
+        let n = c.count
+        guard n > 1 else { return }
+        let z = pole
+        let gain = (1 - z) * (1 - 1 / z)
+        for i in 0..<n { c[i] *= gain }
+        // Initial causal coefficient for mirror boundaries: truncated sum when z^n is negligible, exact otherwise.
+        var sum = c[0]
+        if n > 40 {
+            var zk = z
+            for k in 1..<40 {
+                sum += zk * c[k]
+                zk *= z
+            }
+        } else {
+            var zk = z
+            let z2n = pow(z, Double(2 * n - 2))
+            var zReverse = z2n / z
+            for k in 1..<(n - 1) {
+                sum += (zk + zReverse) * c[k]
+                zk *= z
+                zReverse /= z
+            }
+            sum = (sum + zk * c[n - 1]) / (1 - z2n)
+        }
+        c[0] = sum
+        for k in 1..<n { c[k] += z * c[k - 1] }
+        c[n - 1] = (z / (z * z - 1)) * (z * c[n - 2] + c[n - 1])
+        for k in stride(from: n - 2, through: 0, by: -1) { c[k] = z * (c[k + 1] - c[k]) }
+    }
+
+    /// Weights of the 4 coefficients around a sample at fraction `f` past index `i0` (taps i0−1 … i0+2).
+    static func weights(_ f: Double) -> [Double] {
+        let g = 1 - f
+        return [g * g * g / 6, (4 - 6 * f * f + 3 * f * f * f) / 6, (4 - 6 * g * g + 3 * g * g * g) / 6, f * f * f / 6]
+    }
+
+    /// Mirror-symmetric index onto `0..<n`.
+    static func mirror(_ i: Int, _ n: Int) -> Int {
+        guard n > 1 else { return 0 }
+        let period = 2 * (n - 1)
+        var j = i % period
+        if j < 0 { j += period }
+        return j < n ? j : period - j
+    }
+}

@@ -38,10 +38,11 @@ let package = Package(
         ]),
         .testTarget(name: "RadAuditImageIOTests", dependencies: ["RadAuditImageIO"]),
         .testTarget(name: "RadAuditPreprocessingTests", dependencies: ["RadAuditPreprocessing"]),
-        .testTarget(name: "RadAuditFeaturesTests", dependencies: ["RadAuditFeatures"]),
+        .target(name: "RadAuditTestSupport", dependencies: ["RadAuditFeatures"], path: "Tests/RadAuditTestSupport"),
+        .testTarget(name: "RadAuditFeaturesTests", dependencies: ["RadAuditFeatures", "RadAuditTestSupport"]),
         .testTarget(name: "RadAuditExtractionTests", dependencies: ["RadAuditExtraction"]),
         .testTarget(name: "RadAuditStatisticsTests", dependencies: ["RadAuditStatistics"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit"]),
+        .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditTestSupport"]),
     ]
 )

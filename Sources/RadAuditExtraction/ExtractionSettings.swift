@@ -247,3 +247,19 @@ public struct TextureSettings: Sendable, Hashable, Decodable {
 }
 
 extension TextureDimension: Decodable {}
+
+extension InterpolationSettings {
+    /// The preprocessing step these settings describe (two spacings: in-plane only).
+    var interpolation: Interpolation {
+        func kernel(_ k: Interpolator) -> Interpolation.Kernel {
+            switch k {
+            case .nearest: .nearest
+            case .linear: .linear
+            case .cubic: .cubicSpline
+            }
+        }
+        return Interpolation(spacing: [spacing[0], spacing[1], spacing.count == 3 ? spacing[2] : nil],
+                             imageKernel: kernel(image), maskKernel: kernel(mask),
+                             maskThreshold: maskThreshold, roundingStep: roundIntensities)
+    }
+}

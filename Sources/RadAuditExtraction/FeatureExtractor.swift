@@ -9,6 +9,12 @@ public struct ExtractionError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
+/// What an extraction produces: feature values and the IBSI diagnostic values of each processing step.
+public struct ExtractionResult: Sendable {
+    public var features: [Feature]
+    public var diagnostics: [DiagnosticValue]
+}
+
 /// The IBSI pipeline from an image and a binary mask to feature values:
 /// (interpolation) → ROI crop → re-segmentation → discretisation → the requested feature families.
 public struct FeatureExtractor: Sendable {
@@ -19,7 +25,7 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Reads the image and mask files, selects `label` and extracts.
-    public func extract(imagePath: String, maskPath: String, label: Int? = nil) throws -> [Feature] {
+    public func extract(imagePath: String, maskPath: String, label: Int? = nil) throws -> ExtractionResult {
         let image = try ImageFile.read(imagePath)
         let labels = try ImageFile.read(maskPath)
         try image.requireSameGrid(as: labels, path: imagePath, otherPath: maskPath)
@@ -34,39 +40,73 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Extracts every requested family from `image` within `mask` (same grid).
-    public func extract(image: Volume<Double>, mask: Volume<Bool>) throws -> [Feature] {
-        guard let roiBox = BoundingBox(of: mask.voxels, size: mask.size) else {
-            throw ExtractionError("the mask is empty")
-        }
+    public func extract(image: Volume<Double>, mask: Volume<Bool>) throws -> ExtractionResult {
+        guard mask.voxels.contains(true) else { throw ExtractionError("the mask is empty") }
         for (value, inside) in zip(image.voxels, mask.voxels) where inside && !value.isFinite {
             throw ExtractionError("the ROI contains a non-finite intensity (\(value))")
         }
-        var region = RegionOfInterest(image: image.cropped(to: roiBox), morphologicalMask: mask.cropped(to: roiBox).voxels,
-                                      intensityMask: mask.cropped(to: roiBox).voxels)
-        try settings.resegmentation?.resegmentation.apply(to: &region)
-
-        var features: [Feature] = []
-        for family in settings.families {
-            features += try compute(family, region: region)
+        var diagnostics = DiagnosticsRecorder()
+        diagnostics.recordImage(image, step: "init_img")
+        diagnostics.recordROI(RegionOfInterest(image: image, morphologicalMask: mask.voxels, intensityMask: mask.voxels),
+                              gridSize: image.size, step: "init_roi")
+        var (image, mask) = (image, mask)
+        if let interpolation = settings.interpolation?.interpolation {
+            mask = try interpolation.resample(mask)
+            guard mask.voxels.contains(true) else {
+                throw ExtractionError("the mask is empty after interpolation (partial-volume threshold \(interpolation.maskThreshold))")
+            }
+            image = try interpolation.resample(image)
         }
-        return features
+        diagnostics.recordImage(image, step: "interp_img")
+        let roiBox = BoundingBox(of: mask.voxels, size: mask.size)!
+        // The local intensity peak looks up to 6.2 mm beyond the ROI: keep that margin of image around it.
+        let margin = SIMD3<Int>((0..<3).map { Int((6.2035 / image.geometry.spacing[$0]).rounded(.up)) })
+        let paddedBox = roiBox.expanded(by: margin, within: image.size)
+        let croppedMask = mask.cropped(to: paddedBox).voxels
+        var padded = RegionOfInterest(image: image.cropped(to: paddedBox), morphologicalMask: croppedMask, intensityMask: croppedMask)
+        diagnostics.recordROI(padded, gridSize: image.size, step: "interp_roi")
+        try settings.resegmentation?.resegmentation.apply(to: &padded)
+        diagnostics.recordROI(padded, gridSize: image.size, step: "reseg_roi")
+        let region = padded.cropped(to: BoundingBox(lower: roiBox.lower &- paddedBox.lower, upper: roiBox.upper &- paddedBox.lower))
+        return ExtractionResult(features: try features(region: region, padded: padded), diagnostics: diagnostics.values)
     }
 
-    private func compute(_ family: FeatureFamily, region: RegionOfInterest) throws -> [Feature] {
-        let texture = settings.texture
-        let dimensions = Set(texture.dimensions)
-        switch family {
-        case .intensityStatistics:
-            return IntensityStatisticsFeatures.compute(region.maskedIntensities)
-        case .intensityHistogram:
-            let discretised = try discretisation(settings.discretisation.histogram).apply(to: region)
-            return IntensityHistogramFeatures.compute(levels: discretised.levels, levelCount: discretised.levelCount)
-        case .intensityVolumeHistogram:
-            return try intensityVolumeHistogram(region)
-        default:
-            _ = dimensions
-            return []
+    /// Every requested family; `padded` is `region` with a margin of image around it for the local intensity peak.
+    private func features(region: RegionOfInterest, padded: RegionOfInterest) throws -> [Feature] {
+        let texture = settings.families.contains(where: \.isTexture)
+            ? try discretisation(settings.discretisation.texture).apply(to: region) : nil
+        let dimensions = Set(settings.texture.dimensions)
+        let t = settings.texture
+        var features: [Feature] = []
+        for family in settings.families {
+            switch family {
+            case .morphology:
+                break
+            case .localIntensity:
+                break
+            case .intensityStatistics:
+                features += IntensityStatisticsFeatures.compute(region.maskedIntensities)
+            case .intensityHistogram:
+                let discretised = try discretisation(settings.discretisation.histogram).apply(to: region)
+                features += IntensityHistogramFeatures.compute(levels: discretised.levels, levelCount: discretised.levelCount)
+            case .intensityVolumeHistogram:
+                features += try intensityVolumeHistogram(region)
+            case .glcm:
+                features += GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance)
+            case .glrlm:
+                features += GreyLevelRunLengthFeatures.compute(texture!, dimensions: dimensions)
+            case .glszm:
+                features += GreyLevelSizeZoneFeatures.compute(texture!, dimensions: dimensions)
+            case .gldzm:
+                features += GreyLevelDistanceZoneFeatures.compute(texture!, dimensions: dimensions)
+            case .ngtdm:
+                features += NeighbourhoodGreyToneDifferenceFeatures.compute(texture!, dimensions: dimensions, distance: t.ngtdmDistance)
+            case .ngldm:
+                features += NeighbouringGreyLevelDependenceFeatures.compute(texture!, dimensions: dimensions,
+                                                                            distance: t.ngldmDistance, coarseness: t.ngldmAlpha)
+            }
         }
+        return features
     }
 
     /// The preprocessing discretisation for a protocol setting, anchored at the re-segmentation lower bound.

@@ -7,7 +7,8 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Extract IBSI features from an image and a mask.",
         discussion: """
             Writes one CSV row per feature: family, feature, ibsi_code, aggregation, value. Values are the \
-            shortest decimal that round-trips a Double; NaN where a feature is undefined for the ROI.
+            shortest decimal that round-trips a Double; NaN where a feature is undefined for the ROI. With \
+            --diagnostics, the IBSI diagnostic values follow (feature = IBSI naming-table tag, no IBSI code).
             """)
 
     @Option(help: "Image file (.nii, .nii.gz, .hdr/.img, .nrrd, .nhdr).")
@@ -25,9 +26,16 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "Output CSV (default: standard output). Written atomically.")
     var output: String?
 
+    @Flag(help: "Add the IBSI diagnostic values of each processing step as rows of family `diagnostics`.")
+    var diagnostics = false
+
     func run() throws {
         let settings = try `protocol`.map { try AuditProtocol.load($0).extraction } ?? ExtractionSettings()
-        let features = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label)
-        try Table.emit(try Table.csv(header: Table.featureHeader, rows: features.map(Table.featureRow)), to: output)
+        let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label)
+        var rows = result.features.map(Table.featureRow)
+        if diagnostics {
+            rows += result.diagnostics.map { ["diagnostics", $0.tag, "", "none", Table.format($0.value)] }
+        }
+        try Table.emit(try Table.csv(header: Table.featureHeader, rows: rows), to: output)
     }
 }

@@ -1,3 +1,4 @@
+import RadAuditTestSupport
 import Testing
 import RadAuditImageIO
 import RadAuditPreprocessing

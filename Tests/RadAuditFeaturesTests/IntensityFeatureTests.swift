@@ -1,3 +1,4 @@
+import RadAuditTestSupport
 import Testing
 import RadAuditPreprocessing
 @testable import RadAuditFeatures

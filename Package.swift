@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flow: image I/O → preprocessing → features → extraction (protocol + pipeline) → statistics → CLI.
+// Data flow: image I/O → preprocessing → features → extraction (protocol + pipeline) → perturbation →
+// statistics → CLI.
 let package = Package(
     name: "RadAudit",
     platforms: [.macOS(.v14)],
@@ -11,6 +12,7 @@ let package = Package(
         .library(name: "RadAuditPreprocessing", targets: ["RadAuditPreprocessing"]),
         .library(name: "RadAuditFeatures", targets: ["RadAuditFeatures"]),
         .library(name: "RadAuditExtraction", targets: ["RadAuditExtraction"]),
+        .library(name: "RadAuditPerturbation", targets: ["RadAuditPerturbation"]),
         .library(name: "RadAuditStatistics", targets: ["RadAuditStatistics"]),
     ],
     dependencies: [
@@ -28,6 +30,7 @@ let package = Package(
             "RadAuditImageIO", "RadAuditPreprocessing", "RadAuditFeatures",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "RadAuditPerturbation", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
         .target(name: "RadAuditStatistics", dependencies: [
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
@@ -41,8 +44,9 @@ let package = Package(
         .target(name: "RadAuditTestSupport", dependencies: ["RadAuditFeatures"], path: "Tests/RadAuditTestSupport"),
         .testTarget(name: "RadAuditFeaturesTests", dependencies: ["RadAuditFeatures", "RadAuditTestSupport"]),
         .testTarget(name: "RadAuditExtractionTests", dependencies: ["RadAuditExtraction"]),
+        .testTarget(name: "RadAuditPerturbationTests", dependencies: ["RadAuditPerturbation"]),
         .testTarget(name: "RadAuditStatisticsTests", dependencies: ["RadAuditStatistics"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditTestSupport"]),
+        .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditImageIO", "RadAuditTestSupport"]),
     ]
 )

@@ -1,7 +1,0 @@
-import Testing
-
-@Test func helpRuns() throws {
-    let run = try CLI.run(["--help"])
-    #expect(run.status == 0)
-    #expect(run.stdout.contains("radaudit"))
-}

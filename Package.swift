@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flow: image I/O → preprocessing → features → extraction (protocol + pipeline) → perturbation →
-// statistics → CLI.
+// Data flow: image I/O → preprocessing → features → extraction (settings + pipeline) → perturbation →
+// statistics → audit (protocols, variants, stability) → CLI.
 let package = Package(
     name: "RadAudit",
     platforms: [.macOS(.v14)],
@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RadAuditExtraction", targets: ["RadAuditExtraction"]),
         .library(name: "RadAuditPerturbation", targets: ["RadAuditPerturbation"]),
         .library(name: "RadAuditStatistics", targets: ["RadAuditStatistics"]),
+        .library(name: "RadAuditAudit", targets: ["RadAuditAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,16 +27,17 @@ let package = Package(
         .target(name: "RadAuditImageIO", dependencies: ["CZlib"]),
         .target(name: "RadAuditPreprocessing", dependencies: ["RadAuditImageIO"]),
         .target(name: "RadAuditFeatures", dependencies: ["RadAuditPreprocessing"]),
-        .target(name: "RadAuditExtraction", dependencies: [
-            "RadAuditImageIO", "RadAuditPreprocessing", "RadAuditFeatures",
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(name: "RadAuditExtraction", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing", "RadAuditFeatures"]),
         .target(name: "RadAuditPerturbation", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
         .target(name: "RadAuditStatistics", dependencies: [
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
+        .target(name: "RadAuditAudit", dependencies: [
+            "RadAuditExtraction", "RadAuditPerturbation", "RadAuditStatistics",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "radaudit", dependencies: [
-            "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics",
+            "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics", "RadAuditAudit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "CSV", package: "CSV.swift"),
         ]),
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "RadAuditFeaturesTests", dependencies: ["RadAuditFeatures", "RadAuditTestSupport"]),
         .testTarget(name: "RadAuditExtractionTests", dependencies: ["RadAuditExtraction"]),
         .testTarget(name: "RadAuditPerturbationTests", dependencies: ["RadAuditPerturbation"]),
+        .testTarget(name: "RadAuditAuditTests", dependencies: ["RadAuditAudit"]),
         .testTarget(name: "RadAuditStatisticsTests", dependencies: ["RadAuditStatistics"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditImageIO", "RadAuditTestSupport"]),

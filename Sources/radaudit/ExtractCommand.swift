@@ -1,4 +1,5 @@
 import ArgumentParser
+import RadAuditAudit
 import RadAuditExtraction
 
 struct ExtractCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditExtraction
 import Yams
 
 /// A RadAudit protocol file (YAML): a name, a seed and the extraction settings.
@@ -42,10 +43,36 @@ public struct AuditProtocol: Sendable, Hashable, Decodable {
         do {
             return try YAMLDecoder().decode(AuditProtocol.self, from: yaml)
         } catch let error as DecodingError {
-            throw ProtocolError(path: path, problem: describe(error))
+            let line = (try? Yams.compose(yaml: yaml)).flatMap { $0.flatMap { lineNumber(of: codingPath(error), in: $0) } }
+            throw ProtocolError(path: line.map { "\(path):\($0)" } ?? path, problem: describe(error))
         } catch {
             throw ProtocolError(path: path, problem: "not valid YAML (\(error))")
         }
+    }
+
+    private static func codingPath(_ error: DecodingError) -> [CodingKey] {
+        switch error {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): c.codingPath
+        case .keyNotFound(_, let c): c.codingPath
+        @unknown default: []
+        }
+    }
+
+    /// The 1-based line of the YAML node at `path` (the deepest node that exists).
+    private static func lineNumber(of path: [CodingKey], in root: Node) -> Int? {
+        var node = root
+        for key in path {
+            if let index = key.intValue, let sequence = node.sequence, index < sequence.count {
+                node = sequence[index]
+            } else if let mapping = node.mapping,
+                      let entry = mapping.first(where: { $0.key.string == key.stringValue }) {
+                // A misspelt key is best located by the key itself.
+                node = entry.key.string == path.last?.stringValue && key.stringValue == path.last?.stringValue ? entry.key : entry.value
+            } else {
+                break
+            }
+        }
+        return node.mark.map { $0.line }
     }
 
     private static func describe(_ error: DecodingError) -> String {
@@ -85,23 +112,3 @@ public struct ProtocolError: Error, CustomStringConvertible, Sendable, Equatable
     public var description: String { "\(path): \(problem)" }
 }
 
-/// Coding key for any string, used to list the keys actually present.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
-extension Decoder {
-    /// Fails on keys that `Keys` does not list, so that a misspelt setting is an error rather than ignored.
-    func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_: Keys.Type) throws {
-        let container = try self.container(keyedBy: AnyCodingKey.self)
-        let known = Set(Keys.allCases.map(\.stringValue))
-        for key in container.allKeys where !known.contains(key.stringValue) {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: codingPath + [key],
-                debugDescription: "unknown key (expected one of: \(Keys.allCases.map(\.stringValue).joined(separator: ", ")))"))
-        }
-    }
-}

@@ -1,0 +1,60 @@
+import Foundation
+import RadAuditExtraction
+import Testing
+@testable import RadAuditAudit
+
+private let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Test func shippedProtocolsParse() throws {
+    for name in ["ibsi1-digital-phantom", "ibsi1-config-A", "ibsi1-config-B", "ibsi1-config-C", "ibsi1-config-D", "ibsi1-config-E"] {
+        _ = try AuditProtocol.load(repository.appendingPathComponent("protocols/\(name).yaml").path)
+    }
+    let e = try AuditProtocol.load(repository.appendingPathComponent("protocols/ibsi1-config-E.yaml").path).extraction
+    #expect(e.interpolation == InterpolationSettings(spacing: [2, 2, 2], image: .cubic, mask: .linear, maskThreshold: 0.5, roundIntensities: 1))
+    #expect(e.resegmentation == ResegmentationSettings(lower: -1000, upper: 400, outlierSigma: 3))
+    #expect(e.discretisation.ivh == .fixedBinNumber(1000))
+    #expect(e.texture.dimensions == [.threeD])
+}
+
+@Test func defaultsApplyWhenKeysAreLeftOut() throws {
+    let p = try AuditProtocol.parse("name: minimal\n", path: "p.yaml")
+    #expect(p.extraction == ExtractionSettings())
+    #expect(p.extraction.discretisation.histogram == .fixedBinNumber(32))
+}
+
+@Test func openRangeBoundsAndFamilyLists() throws {
+    let p = try AuditProtocol.parse("""
+        extraction:
+          resegmentation: {range: [-1000, null]}
+          families: [glcm, morphology]
+        """, path: "p.yaml")
+    #expect(p.extraction.resegmentation?.resegmentation.range == -1000...Double.infinity)
+    #expect(p.extraction.families == [.morphology, .glcm])
+}
+
+@Test func errorsNameTheFileLineAndKey() {
+    let yaml = """
+        name: typo
+        extraction:
+          discretisation:
+            texture: {method: fixed_bin_size, bin_widht: 25}
+        """
+    #expect(throws: ProtocolError.self) { try AuditProtocol.parse(yaml, path: "p.yaml") }
+    do {
+        _ = try AuditProtocol.parse(yaml, path: "p.yaml")
+    } catch let error as ProtocolError {
+        #expect(error.path == "p.yaml:4")
+        #expect(error.problem.hasPrefix("extraction.discretisation.texture.bin_widht: unknown key"))
+    } catch {
+        Issue.record("\(error)")
+    }
+}
+
+@Test func badValuesAreRefused() {
+    for yaml in ["extraction: {texture: {glcm_distance: 0}}", "extraction: {interpolation: {spacing_mm: [1]}}",
+                 "extraction: {interpolation: {spacing_mm: [1, 1, 1], mask: cubic}}", "extraction: {families: some}",
+                 "extraction: {discretisation: {texture: {method: fixed_bin_number, bins: 0}}}", "seed: -3", "[1, 2]"] {
+        #expect(throws: ProtocolError.self, "\(yaml)") { try AuditProtocol.parse(yaml, path: "p.yaml") }
+    }
+}

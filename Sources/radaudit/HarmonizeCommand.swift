@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct HarmonizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "harmonize")
+}

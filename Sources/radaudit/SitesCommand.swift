@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct SitesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sites")
+}

@@ -47,8 +47,8 @@ struct Table {
 
     /// The numbers of a column: an empty cell (or `NaN`) is missing and becomes NaN. Throws a message naming
     /// the file, column, line and cell for the first cell that is not a number.
-    func numbers(_ column: Int) throws -> [Double] {
-        try rows.enumerated().map { line, row in
+    func numbers(_ column: Int) throws(TableError) -> [Double] {
+        try rows.enumerated().map { (line, row) throws(TableError) in
             guard let value = Table.number(row[column]) else {
                 throw TableError("\(path): column '\(header[column])', line \(line + 2): '\(row[column])' is not a number")
             }

@@ -234,4 +234,83 @@ struct StatisticsCommandTests {
         #expect(run.status != 0)
         #expect(run.stderr.contains("no column 'reader'"))
     }
+
+    // MARK: sites
+
+    static let siteFeatures = [
+        "f1_null", "f2_location_shift", "f3_scale_only", "f4_ties_integer", "f5_small_shift", "f6_lognormal_scale",
+    ]
+
+    /// The site vector as a wide table `id,site,f1_null,…` (a text column `scanner` that is not a feature).
+    static func siteTable(_ vector: [String: Any]) -> String {
+        let sites = value(vector, "input", "features", "f1_null", "site") as! [String]
+        let columns = siteFeatures.map { numbers(value(vector, "input", "features", $0, "values")) }
+        var text = "id,site,scanner," + siteFeatures.joined(separator: ",") + "\n"
+        for (row, site) in sites.enumerated() {
+            text += "p\(row),\(site),model-\(row % 2)," + columns.map { cell($0[row]) }.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    @Test func sitesReproducesSiteTestVector() throws {
+        let vector = try Self.vector("site_tests_3sites_6features")
+        let (directory, input) = try Self.prepare(Self.siteTable(vector))
+        let outputDirectory = directory.appendingPathComponent("out")
+        let run = try CLI.run(["sites", "--input", input, "--site", "site", "--id", "id", "--output", outputDirectory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let output = try Output(outputDirectory.appendingPathComponent("site_tests.csv"))
+        #expect(output.header == ["feature", "test", "groups", "statistic", "p_value", "q_value", "method"])
+        #expect(output.rows.count == 6 * 5)
+        for feature in Self.siteFeatures {
+            let expected = Self.value(vector, "expected", "features", feature)
+            let kw = output.rows(where: ["feature": feature, "test": "kruskal-wallis"])[0]
+            #expect(kw[output.column("groups")] == "siteA|siteB|siteC")
+            #expect(Self.close(output.number(kw, "statistic"), Self.number(Self.value(expected, "kruskal", "statistic")), 1e-8))
+            #expect(Self.close(output.number(kw, "p_value"), Self.number(Self.value(expected, "kruskal", "p")), 1e-8))
+            let kwQ = Self.number(Self.value(vector, "expected", "kruskal_p_BH_across_features", feature))
+            #expect(Self.close(output.number(kw, "q_value"), kwQ, 1e-8))
+            let ad = output.rows(where: ["feature": feature, "test": "anderson-darling"])[0]
+            let midrank = Self.value(expected, "anderson_ksamp", "midrank")
+            #expect(Self.close(output.number(ad, "statistic"), Self.number(Self.value(midrank, "T_AD")), 1e-8))
+            #expect(Self.close(output.number(ad, "p_value"), Self.number(Self.value(midrank, "p_capped")), 1e-8))
+            for pair in ["siteA|siteB", "siteA|siteC", "siteB|siteC"] {
+                let ks = output.rows(where: ["feature": feature, "test": "ks", "groups": pair])[0]
+                let key = pair.replacingOccurrences(of: "|", with: "_vs_")
+                let reference = Self.value(expected, "ks_pairwise", key)
+                #expect(Self.close(output.number(ks, "statistic"), Self.number(Self.value(reference, "statistic")), 1e-8))
+                #expect(Self.close(output.number(ks, "p_value"), Self.number(Self.value(reference, "p_exact")), 1e-8))
+                #expect(ks[output.column("method")] == "exact-no-ties")
+            }
+        }
+        for entry in Self.value(vector, "expected", "ks_exact_p_BH_across_all_pairwise") as! [[String: Any]] {
+            let pair = (entry["pair"] as! String).replacingOccurrences(of: "_vs_", with: "|")
+            let ks = output.rows(where: ["feature": entry["feature"] as! String, "test": "ks", "groups": pair])[0]
+            #expect(Self.close(output.number(ks, "q_value"), Self.number(entry["p_BH"]), 1e-8))
+        }
+    }
+
+    /// Bad input: a listed feature with a text cell, a feature measured at one site only → warnings, NaN rows,
+    /// the other features still tested; a missing --site column is fatal.
+    @Test func sitesReportsBadFeatures() throws {
+        var text = "id,site,good,onesite,bad\n"
+        for row in 0..<12 {
+            let site = ["A", "B", "C"][row % 3]
+            text += "s\(row),\(site),\(Double(row) * 1.5 + Double(row % 3)),\(row % 3 == 0 ? "\(row)" : ""),\(row == 4 ? "n/a" : "\(row)")\n"
+        }
+        let (directory, input) = try Self.prepare(text)
+        let out = directory.appendingPathComponent("out")
+        let run = try CLI.run(["sites", "--input", input, "--site", "site", "--id", "id",
+                               "--features", "good,onesite,bad", "--output", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("feature 'onesite'") && run.stderr.contains("1 site(s)"))
+        #expect(run.stderr.contains("feature 'bad'") && run.stderr.contains("'n/a' is not a number"))
+        let output = try Output(out.appendingPathComponent("site_tests.csv"))
+        #expect(output.rows(where: ["feature": "good", "test": "ks"]).count == 3)
+        #expect(output.number(output.rows(where: ["feature": "good", "test": "kruskal-wallis"])[0], "p_value").isFinite)
+        #expect(output.rows(where: ["feature": "bad"]).allSatisfy { output.number($0, "statistic").isNaN })
+        #expect(output.rows(where: ["feature": "onesite"]).allSatisfy { output.number($0, "statistic").isNaN })
+
+        let missing = try CLI.run(["sites", "--input", input, "--site", "centre", "--output", out.path])
+        #expect(missing.status != 0 && missing.stderr.contains("no column 'centre'"))
+    }
 }

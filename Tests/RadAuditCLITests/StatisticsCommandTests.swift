@@ -313,4 +313,97 @@ struct StatisticsCommandTests {
         let missing = try CLI.run(["sites", "--input", input, "--site", "centre", "--output", out.path])
         #expect(missing.status != 0 && missing.stderr.contains("no column 'centre'"))
     }
+
+    // MARK: harmonize
+
+    /// The ComBat vector as a wide table `id,site,sex,age,f1…f6,note` (`note`: a text column left untouched).
+    static func combatTable(_ vector: [String: Any]) -> String {
+        let data = matrix(value(vector, "input", "dat"))
+        let sites = value(vector, "input", "covariates", "site") as! [String]
+        let sex = value(vector, "input", "covariates", "sex") as! [String]
+        let age = numbers(value(vector, "input", "covariates", "age"))
+        var text = "id,site,sex,age," + data.indices.map { "f\($0 + 1)" }.joined(separator: ",") + ",note\n"
+        for j in sites.indices {
+            text += "p\(j),\(sites[j]),\(sex[j]),\(Int(age[j])),"
+            text += data.map { "\($0[j])" }.joined(separator: ",") + ",n\(j % 3)\n"
+        }
+        return text
+    }
+
+    static func harmonized(_ output: Output, features: Int) -> [[Double]] {
+        (1...features).map { f in output.rows.map { output.number($0, "f\(f)") } }
+    }
+
+    static func matches(_ actual: [[Double]], _ expected: [[Double]], _ tolerance: Double) -> Bool {
+        zip(actual, expected).allSatisfy { zip($0, $1).allSatisfy { close($0, $1, tolerance) } }
+    }
+
+    @Test(arguments: [("parametric", "parametric"), ("nonparametric", "nonparametric"), ("mean-only", "mean_only"), ("no-eb", "no_eb")])
+    func harmonizeReproducesNeuroCombat(method: String, key: String) throws {
+        let vector = try Self.vector("combat_3sites_age_sex")
+        let (directory, input) = try Self.prepare(Self.combatTable(vector))
+        let path = directory.appendingPathComponent("harmonized.csv")
+        let run = try CLI.run(["harmonize", "--input", input, "--batch", "site", "--id", "id", "--categorical", "sex",
+                               "--continuous", "age", "--method", method, "--output", path.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let output = try Output(path)
+        let original = try Output(URL(fileURLWithPath: input))
+        #expect(output.header == original.header)
+        for column in ["id", "site", "sex", "age", "note"] {
+            #expect(output.rows.map { $0[output.column(column)] } == original.rows.map { $0[original.column(column)] })
+        }
+        #expect(Self.matches(Self.harmonized(output, features: 6), Self.matrix(Self.value(vector, "expected", key, "data")), 1e-6))
+    }
+
+    @Test func harmonizeReferenceSiteAndModelRoundTrip() throws {
+        let vector = try Self.vector("combat_3sites_age_sex")
+        let (directory, input) = try Self.prepare(Self.combatTable(vector))
+        let path = directory.appendingPathComponent("harmonized.csv"), model = directory.appendingPathComponent("model.json")
+        let run = try CLI.run(["harmonize", "--input", input, "--batch", "site", "--id", "id", "--categorical", "sex",
+                               "--continuous", "age", "--reference-site", "A", "--method", "parametric",
+                               "--output", path.path, "--save-model", model.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let fitted = Self.harmonized(try Output(path), features: 6)
+        let sva = Self.matrix(Self.value(vector, "cross_checks", "R_sva_ComBat", "ref_batch_parametric"))
+        #expect(Self.matches(fitted, sva, 1e-6))
+
+        // New samples: the last 10 rows only, harmonised with the saved model, equal the fitted output.
+        let lines = Self.combatTable(vector).split(separator: "\n")
+        let (_, newInput) = try Self.prepare(([lines[0]] + lines.suffix(10)).joined(separator: "\n") + "\n")
+        let applied = directory.appendingPathComponent("applied.csv")
+        let apply = try CLI.run(["harmonize", "--input", newInput, "--batch", "site", "--id", "id",
+                                 "--apply-model", model.path, "--output", applied.path])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        #expect(Self.matches(Self.harmonized(try Output(applied), features: 6), fitted.map { Array($0.suffix(10)) }, 1e-9))
+
+        let conflicting = try CLI.run(["harmonize", "--input", newInput, "--batch", "site", "--apply-model", model.path,
+                                       "--method", "parametric", "--output", applied.path])
+        #expect(conflicting.status != 0)
+    }
+
+    /// A covariate confounded with the site is a fatal error naming it; a text feature cell is a warning.
+    @Test func harmonizeBadInput() throws {
+        var text = "id,site,scanner,f1,f2\n"
+        for j in 0..<12 {
+            let site = j < 6 ? "A" : "B"
+            text += "s\(j),\(site),\(site == "A" ? "x" : "y"),\(Double(j) * 1.25 + (j % 2 == 0 ? 0.5 : 0)),\(j == 3 ? "oops" : "\(j)")\n"
+        }
+        let (directory, input) = try Self.prepare(text)
+        let path = directory.appendingPathComponent("o.csv")
+        let confounded = try CLI.run(["harmonize", "--input", input, "--batch", "site", "--id", "id",
+                                      "--categorical", "scanner", "--output", path.path])
+        #expect(confounded.status != 0)
+        #expect(confounded.stderr.contains("scanner=y") && confounded.stderr.contains("confounded"))
+
+        let run = try CLI.run(["harmonize", "--input", input, "--batch", "site", "--id", "id",
+                               "--features", "f1,f2", "--method", "no-eb", "--output", path.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("feature 'f2'") && run.stderr.contains("'oops' is not a number"))
+        let output = try Output(path)
+        #expect(output.rows[3][output.column("f2")] == "oops")
+        #expect(output.rows.map { $0[output.column("f1")] } != (0..<12).map { "\(Double($0) * 1.25 + ($0 % 2 == 0 ? 0.5 : 0))" })
+
+        let badMethod = try CLI.run(["harmonize", "--input", input, "--batch", "site", "--method", "bayes", "--output", path.path])
+        #expect(badMethod.status != 0 && badMethod.stderr.contains("--method"))
+    }
 }

@@ -10,9 +10,10 @@ struct Table {
 
     /// Reads a comma-separated file with a header row (fields trimmed of spaces).
     static func read(_ path: String) throws -> Table {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard var text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw TableError("\(path): cannot read the file as UTF-8 text")
         }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)

@@ -33,10 +33,10 @@ struct ExtractCommand: ParsableCommand {
     func run() throws {
         let settings = try `protocol`.map { try AuditProtocol.load($0).extraction } ?? ExtractionSettings()
         let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label)
-        var rows = result.features.map(Table.featureRow)
+        var rows = result.features.map(FeatureTable.featureRow)
         if diagnostics {
-            rows += result.diagnostics.map { ["diagnostics", $0.tag, "", "none", Table.format($0.value)] }
+            rows += result.diagnostics.map { ["diagnostics", $0.tag, "", "none", FeatureTable.format($0.value)] }
         }
-        try Table.emit(try Table.csv(header: Table.featureHeader, rows: rows), to: output)
+        try FeatureTable.emit(try FeatureTable.csv(header: FeatureTable.featureHeader, rows: rows), to: output)
     }
 }

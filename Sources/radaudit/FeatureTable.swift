@@ -4,7 +4,7 @@ import RadAuditFeatures
 import RadAuditImageIO
 
 /// Writing tables of numbers as CSV, the way every RadAudit command does.
-enum Table {
+enum FeatureTable {
     /// Shortest decimal that round-trips the Double; `NaN`, `inf`, `-inf` for the special values.
     static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }

@@ -8,5 +8,6 @@ struct RadAudit: ParsableCommand {
         commandName: "radaudit",
         abstract: "Audit the reproducibility of IBSI radiomic features.",
         version: version,
-        subcommands: [ExtractCommand.self, InfoCommand.self])
+        subcommands: [ExtractCommand.self, InfoCommand.self, AgreementCommand.self, SitesCommand.self,
+                      HarmonizeCommand.self])
 }

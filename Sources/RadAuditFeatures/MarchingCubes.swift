@@ -9,7 +9,10 @@ import RadAuditImageIO
 /// Instead of the classic hand-made 256-case table, the triangles of each cube pattern are derived from
 /// the cube's six faces (see `CubeTriangulation`). Faces with two diagonally opposite inside corners
 /// (the ambiguous case) always separate those corners; since that choice depends only on the face,
-/// neighbouring cubes agree on it and the mesh has no holes.
+/// neighbouring cubes agree on it and the mesh has no holes. Non-planar polygons are triangulated to
+/// bulge away from the side with fewer corners, the choice of the classic tables. The resulting volume
+/// and area equal those of common marching-cubes implementations on the IBSI digital phantom, and lie
+/// within about 0.01 % on the IBSI CT phantom.
 enum MarchingCubes {
     /// The mesh of the `true` voxels of `mask` on a grid of `size` with voxel `spacing` (mm); empty
     /// for an empty mask. Vertex lattice coordinates count from the corner of the mask's bounding box
@@ -159,7 +162,10 @@ enum CubeTriangulation {
                 e = next[e]
             }
             precondition(e == first, "marching cubes: open polygon")
-            triangles += fan(of: polygon)
+            // Where the polygon is not planar, the surface bulges away from the side with fewer
+            // corners (from the inside when both sides have four), as in the classic case tables: a
+            // pattern and its complement then give the same surface.
+            triangles += fan(of: polygon, enclosingMore: pattern.nonzeroBitCount <= 4)
         }
         return triangles
     }
@@ -172,11 +178,11 @@ enum CubeTriangulation {
 
     /// Triangulates a polygon of edge crossings as a fan. Of the fans whose diagonals do not lie in a
     /// cube face (such a diagonal could coincide with one drawn in the neighbouring cube), the one
-    /// enclosing the largest volume is taken, i.e. the surface bulges outward where the polygon is not
-    /// planar; ties (planar polygons) go to the first apex. Triangulations of one boundary differ in
-    /// volume by an amount independent of the origin, so the cube's first corner serves as origin; with
-    /// vertices at multiples of ½ the volumes are exact.
-    private static func fan(of polygon: [Int]) -> [SIMD3<UInt8>] {
+    /// enclosing the largest volume (`enclosingMore`) or the smallest is taken; ties (planar polygons)
+    /// go to the first apex. Triangulations of one boundary differ in volume by an amount independent
+    /// of the origin, so the cube's first corner serves as origin; with vertices at multiples of ½ the
+    /// volumes are exact.
+    private static func fan(of polygon: [Int], enclosingMore: Bool) -> [SIMD3<UInt8>] {
         let n = polygon.count
         let fans = (0..<n).map { apex in
             (1..<(n - 1)).map { k in SIMD3(polygon[apex], polygon[(apex + k) % n], polygon[(apex + k + 1) % n]) }
@@ -186,7 +192,8 @@ enum CubeTriangulation {
         let sixfoldVolume = { (fan: [SIMD3<Int>]) in
             fan.map { (midpoint($0.x) * midpoint($0.y).crossProduct(midpoint($0.z))).sum() }.reduce(0, +)
         }
-        guard let best = admissible.max(by: { sixfoldVolume($0) < sixfoldVolume($1) }) else {
+        let sign = enclosingMore ? 1.0 : -1.0
+        guard let best = admissible.max(by: { sign * sixfoldVolume($0) < sign * sixfoldVolume($1) }) else {
             preconditionFailure("marching cubes: polygon without an admissible fan")
         }
         return best.map { SIMD3<UInt8>(truncatingIfNeeded: $0) }

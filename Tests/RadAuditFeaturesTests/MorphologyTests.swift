@@ -112,6 +112,42 @@ enum MorphologyFixtures {
         }
     }
 
+    @Test func patternAndComplementShareTheirSurface() {
+        // Without ambiguous faces (where the rule separates inside corners, not outside ones) and with
+        // other than four corners inside, a pattern and its complement are triangulated into the same
+        // surface (up to the split of planar quadrilaterals): equal area, opposite signed volume.
+        let isAmbiguous = { (pattern: Int) in
+            (0..<3).contains { axis in
+                (0..<2).contains { side in
+                    let u = (axis + 1) % 3, v = (axis + 2) % 3, base = side << axis
+                    let corners = [base, base | 1 << u, base | 1 << u | 1 << v, base | 1 << v]
+                    let inside = corners.map { pattern & (1 << $0) != 0 }
+                    return inside[0] == inside[2] && inside[1] == inside[3] && inside[0] != inside[1]
+                }
+            }
+        }
+        let midpoint = { (edge: UInt8) -> SIMD3<Double> in
+            let e = CubeTriangulation.edges[Int(edge)]
+            var p = SIMD3<Double>(CubeTriangulation.cornerPosition(e.lowerCorner))
+            p[e.axis] += 0.5
+            return p
+        }
+        let measures = { (pattern: Int) -> (sixfoldVolume: Double, area: Double) in
+            var result = (sixfoldVolume: 0.0, area: 0.0)
+            for t in CubeTriangulation.table[pattern] {
+                let (a, b, c) = (midpoint(t.x), midpoint(t.y), midpoint(t.z))
+                result.sixfoldVolume += (a * b.crossProduct(c)).sum()
+                result.area += (b - a).crossProduct(c - a).euclideanNorm / 2
+            }
+            return result
+        }
+        for pattern in 1..<255 where pattern.nonzeroBitCount != 4 && !isAmbiguous(pattern) {
+            let (own, complement) = (measures(pattern), measures(255 - pattern))
+            #expect(own.sixfoldVolume == -complement.sixfoldVolume, "pattern \(pattern)")
+            #expect(abs(own.area - complement.area) < 1e-12, "pattern \(pattern)")
+        }
+    }
+
     @Test(arguments: [1, 2, 3, 4, 5])
     func meshIsClosedAndOutwardOriented(seed: UInt64) {
         let size = GridSize(x: 7, y: 6, z: 5)

@@ -2,23 +2,31 @@ import Foundation
 import RadAuditExtraction
 import Yams
 
-/// A RadAudit protocol file (YAML): a name, a seed and the extraction settings.
+/// A RadAudit protocol file (YAML): a name, a seed, extraction settings, perturbations and the stability rule.
 public struct AuditProtocol: Sendable, Hashable, Decodable {
     public var name: String?
     public var description: String?
     /// Seed of every random draw of an audit.
     public var seed: UInt64?
     public var extraction: ExtractionSettings
+    public var perturbations: PerturbationSettings
+    public var stability: StabilitySettings
+
+    /// The seed used when a protocol names none (recorded in every output all the same).
+    public static let defaultSeed: UInt64 = 20_261_127
 
     public init(name: String? = nil, description: String? = nil, seed: UInt64? = nil,
-                extraction: ExtractionSettings = ExtractionSettings()) {
+                extraction: ExtractionSettings = ExtractionSettings(),
+                perturbations: PerturbationSettings = PerturbationSettings(), stability: StabilitySettings = StabilitySettings()) {
         self.name = name
         self.description = description
         self.seed = seed
         self.extraction = extraction
+        self.perturbations = perturbations
+        self.stability = stability
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, description, seed, extraction }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, description, seed, extraction, perturbations, stability }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -27,6 +35,8 @@ public struct AuditProtocol: Sendable, Hashable, Decodable {
         description = try c.decodeIfPresent(String.self, forKey: .description)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
         extraction = try c.decodeIfPresent(ExtractionSettings.self, forKey: .extraction) ?? ExtractionSettings()
+        perturbations = try c.decodeIfPresent(PerturbationSettings.self, forKey: .perturbations) ?? PerturbationSettings()
+        stability = try c.decodeIfPresent(StabilitySettings.self, forKey: .stability) ?? StabilitySettings()
     }
 
     /// Reads and validates a protocol file.

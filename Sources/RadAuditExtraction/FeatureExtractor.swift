@@ -60,7 +60,7 @@ public struct FeatureExtractor: Sendable {
         diagnostics.recordImage(image, step: "interp_img")
         let roiBox = BoundingBox(of: mask.voxels, size: mask.size)!
         // The local intensity peak looks up to 6.2 mm beyond the ROI: keep that margin of image around it.
-        let margin = SIMD3<Int>((0..<3).map { Int((6.2035 / image.geometry.spacing[$0]).rounded(.up)) })
+        let margin = SIMD3<Int>((0..<3).map { Int((LocalIntensityFeatures.peakRadius / image.geometry.spacing[$0]).rounded(.up)) })
         let paddedBox = roiBox.expanded(by: margin, within: image.size)
         let croppedMask = mask.cropped(to: paddedBox).voxels
         var padded = RegionOfInterest(image: image.cropped(to: paddedBox), morphologicalMask: croppedMask, intensityMask: croppedMask)
@@ -81,9 +81,9 @@ public struct FeatureExtractor: Sendable {
         for family in settings.families {
             switch family {
             case .morphology:
-                break
+                features += MorphologicalFeatures.compute(region)
             case .localIntensity:
-                break
+                features += LocalIntensityFeatures.compute(padded)
             case .intensityStatistics:
                 features += IntensityStatisticsFeatures.compute(region.maskedIntensities)
             case .intensityHistogram:

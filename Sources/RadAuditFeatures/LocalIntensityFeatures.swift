@@ -13,7 +13,7 @@ import RadAuditPreprocessing
 /// Both values are NaN for an empty intensity mask.
 public enum LocalIntensityFeatures {
     /// Radius (mm) of a sphere of 1 cm³: `(3 / 4π)^{1/3}` cm ≈ 6.2035 mm.
-    static let peakRadius = 10 * cbrt(3 / (4 * Double.pi))
+    public static let peakRadius = 10 * cbrt(3 / (4 * Double.pi))
 
     /// The local and global intensity peak of `region`, in the order of the IBSI manual:
     ///

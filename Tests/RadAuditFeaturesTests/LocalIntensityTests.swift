@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditTestSupport
 import Testing
 import RadAuditImageIO
 import RadAuditPreprocessing

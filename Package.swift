@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Data flow: image I/O → preprocessing → features → extraction (settings + pipeline) → perturbation →
-// statistics → audit (protocols, variants, stability) → CLI.
+// statistics → audit (protocols, variants, stability) → reporting (HTML, PROV-XML) → CLI.
 let package = Package(
     name: "RadAudit",
     platforms: [.macOS(.v14)],
@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "RadAuditPerturbation", targets: ["RadAuditPerturbation"]),
         .library(name: "RadAuditStatistics", targets: ["RadAuditStatistics"]),
         .library(name: "RadAuditAudit", targets: ["RadAuditAudit"]),
+        .library(name: "RadAuditReporting", targets: ["RadAuditReporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +26,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "RadAuditImageIO", dependencies: ["CZlib"]),
         .target(name: "RadAuditPreprocessing", dependencies: ["RadAuditImageIO"]),
         .target(name: "RadAuditFeatures", dependencies: ["RadAuditPreprocessing"]),
@@ -39,8 +41,13 @@ let package = Package(
             .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "RadAuditReporting", dependencies: [
+            "CLibXML2", "RadAuditAudit", "RadAuditStatistics",
+            .product(name: "CSV", package: "CSV.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "radaudit", dependencies: [
-            "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics", "RadAuditAudit",
+            "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics", "RadAuditAudit", "RadAuditReporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "CSV", package: "CSV.swift"),
         ]),
@@ -51,6 +58,7 @@ let package = Package(
         .testTarget(name: "RadAuditExtractionTests", dependencies: ["RadAuditExtraction"]),
         .testTarget(name: "RadAuditPerturbationTests", dependencies: ["RadAuditPerturbation"]),
         .testTarget(name: "RadAuditAuditTests", dependencies: ["RadAuditAudit"]),
+        .testTarget(name: "RadAuditReportingTests", dependencies: ["RadAuditReporting"]),
         .testTarget(name: "RadAuditStatisticsTests", dependencies: ["RadAuditStatistics"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditImageIO", "RadAuditTestSupport"]),

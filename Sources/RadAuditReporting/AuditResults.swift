@@ -1,0 +1,471 @@
+import Crypto
+import Foundation
+import RadAuditAudit
+
+/// The tables of an audit directory, as `radaudit audit` writes them, read back to render the report and the
+/// provenance record. Every table keeps the row order of its file, so the outputs are deterministic.
+///
+/// | file | columns |
+/// |---|---|
+/// | `protocol.yaml` | the protocol of the run |
+/// | `inputs.csv` | `case_id,site,image,mask,image_sha256,mask_sha256` + optional acquisition metadata columns |
+/// | `features.csv` | `case_id,variant_id,perturbation,family,feature,ibsi_code,aggregation,value` |
+/// | `variants.csv` | `case_id,case_position,variant_id,perturbation,parameters,seed` |
+/// | `stability.csv` | `perturbation,family,feature,ibsi_code,aggregation,statistic,estimate,ci_low,ci_high,koo_li,robust,cases,raters` |
+/// | `cases.csv` | `case_id,variant_id,site,roi_voxels,roi_mean_intensity` |
+/// | `errors.csv` | `case_id,variant_id,error` |
+/// | `run.json` | `tool, version, commit, started, finished, seed, jobs` |
+/// | `site_tests.csv` (optional) | `feature,test,groups,statistic,p_value,q_value,method` |
+public struct AuditResults: Sendable {
+    public var directory: String
+    public var run: RunInfo
+    public var auditProtocol: AuditProtocol
+    public var inputs: [AuditInput]
+    public var features: [FeatureValue]
+    public var variants: [VariantRecord]
+    public var stability: [StabilityResult]
+    public var diagnostics: [CaseDiagnostics]
+    public var errors: [CaseError]
+    /// Site-effect tests, when the directory has a `site_tests.csv`.
+    public var siteTests: [SiteTestResult]
+    /// The files read, in a fixed order, each with the SHA-256 of its bytes.
+    public var files: [TableFile]
+
+    /// The variant id of the unperturbed extraction.
+    public static let originalVariant = "original"
+
+    public init(directory: String, run: RunInfo, auditProtocol: AuditProtocol, inputs: [AuditInput],
+                features: [FeatureValue], variants: [VariantRecord], stability: [StabilityResult],
+                diagnostics: [CaseDiagnostics], errors: [CaseError], siteTests: [SiteTestResult] = [],
+                files: [TableFile] = []) {
+        self.directory = directory
+        self.run = run
+        self.auditProtocol = auditProtocol
+        self.inputs = inputs
+        self.features = features
+        self.variants = variants
+        self.stability = stability
+        self.diagnostics = diagnostics
+        self.errors = errors
+        self.siteTests = siteTests
+        self.files = files
+    }
+
+    /// Reads an audit directory.
+    /// - Throws: ``AuditResultsError`` naming the file (and line) of the first problem.
+    public static func load(directory: String) throws -> AuditResults {
+        let base = URL(fileURLWithPath: directory)
+        func path(_ name: String) -> String { base.appendingPathComponent(name).path }
+        var files: [TableFile] = []
+        func digest(_ name: String) throws {
+            guard let data = FileManager.default.contents(atPath: path(name)) else {
+                throw AuditResultsError("\(path(name)): no such file")
+            }
+            files.append(TableFile(name: name, sha256: SHA256Digest.hex(of: data)))
+        }
+
+        let run = try RunInfo.load(path("run.json"))
+        try digest("run.json")
+        let auditProtocol: AuditProtocol
+        do {
+            auditProtocol = try AuditProtocol.load(path("protocol.yaml"))
+        } catch {
+            throw AuditResultsError("\(error)")
+        }
+        try digest("protocol.yaml")
+
+        let inputTable = try CSVFile.read(path("inputs.csv"), required: AuditInput.columns)
+        let inputs = try inputTable.rows.map { try AuditInput(row: $0, extraColumns: inputTable.extraColumns(beyond: AuditInput.columns)) }
+        try digest("inputs.csv")
+        let features = try CSVFile.read(path("features.csv"), required: FeatureValue.columns).rows.map(FeatureValue.init)
+        try digest("features.csv")
+        let variants = try CSVFile.read(path("variants.csv"), required: VariantRecord.columns).rows.map(VariantRecord.init)
+        try digest("variants.csv")
+        let stability = try CSVFile.read(path("stability.csv"), required: StabilityResult.columns).rows.map(StabilityResult.init)
+        try digest("stability.csv")
+        let diagnostics = try CSVFile.read(path("cases.csv"), required: CaseDiagnostics.columns).rows.map(CaseDiagnostics.init)
+        try digest("cases.csv")
+        let errors = try CSVFile.read(path("errors.csv"), required: CaseError.columns).rows.map(CaseError.init)
+        try digest("errors.csv")
+        var siteTests: [SiteTestResult] = []
+        if FileManager.default.fileExists(atPath: path("site_tests.csv")) {
+            siteTests = try CSVFile.read(path("site_tests.csv"), required: SiteTestResult.columns).rows
+                .map { try SiteTestResult(row: $0, stage: .beforeHarmonisation) }
+            try digest("site_tests.csv")
+        }
+        return AuditResults(directory: directory, run: run, auditProtocol: auditProtocol, inputs: inputs,
+                            features: features, variants: variants, stability: stability, diagnostics: diagnostics,
+                            errors: errors, siteTests: siteTests, files: files)
+    }
+
+    /// Case ids in cohort order: the order of `inputs.csv`, then any case that appears only in other tables.
+    public var caseIDs: [String] {
+        var seen = Set<String>()
+        var ids: [String] = []
+        for id in inputs.map(\.caseID) + features.map(\.caseID) + diagnostics.map(\.caseID) where seen.insert(id).inserted {
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// Perturbation groups of the stability table in order of first appearance, `all` last.
+    public var perturbationGroups: [String] {
+        var seen = Set<String>()
+        let groups = stability.map(\.perturbation).filter { seen.insert($0).inserted }
+        return groups.filter { $0 != StabilityResult.allGroup } + groups.filter { $0 == StabilityResult.allGroup }
+    }
+}
+
+/// One file of an audit directory and the SHA-256 of its bytes.
+public struct TableFile: Sendable, Hashable {
+    public var name: String
+    public var sha256: String
+
+    public init(name: String, sha256: String) {
+        self.name = name
+        self.sha256 = sha256
+    }
+}
+
+/// A problem reading an audit directory, in one line naming the file (and line).
+public struct AuditResultsError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// `run.json`: what ran, when, and with which seed.
+public struct RunInfo: Sendable, Hashable, Decodable {
+    public var tool: String
+    public var version: String
+    public var commit: String?
+    /// UTC start and end of the run (`xsd:dateTime` with `Z`).
+    public var started: String
+    public var finished: String
+    public var seed: UInt64?
+    public var jobs: Int?
+
+    public init(tool: String = "radaudit", version: String, commit: String? = nil, started: String, finished: String,
+                seed: UInt64? = nil, jobs: Int? = nil) {
+        self.tool = tool
+        self.version = version
+        self.commit = commit
+        self.started = started
+        self.finished = finished
+        self.seed = seed
+        self.jobs = jobs
+    }
+
+    public static func load(_ path: String) throws -> RunInfo {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AuditResultsError("\(path): no such file")
+        }
+        var run: RunInfo
+        do {
+            run = try JSONDecoder().decode(RunInfo.self, from: data)
+        } catch {
+            throw AuditResultsError("\(path): not a run record (\(error))")
+        }
+        for (key, value) in [("started", run.started), ("finished", run.finished)] {
+            guard let normalised = UTCTimestamp.normalise(value) else {
+                throw AuditResultsError("\(path): \(key) '\(value)' is not an ISO 8601 date-time with a time zone")
+            }
+            if key == "started" { run.started = normalised } else { run.finished = normalised }
+        }
+        return run
+    }
+}
+
+/// One image and mask of the cohort.
+public struct AuditInput: Sendable, Hashable {
+    public var caseID: String
+    public var site: String?
+    public var image: String
+    public var mask: String
+    public var imageSHA256: String
+    public var maskSHA256: String
+    /// Acquisition and reconstruction metadata of the image (e.g. DICOM attributes), key → value. Patient
+    /// identifiers are never kept: see ``AcquisitionVocabulary/isIdentifying(_:)``.
+    public var metadata: [String: String]
+
+    static let columns = ["case_id", "site", "image", "mask", "image_sha256", "mask_sha256"]
+
+    public init(caseID: String, site: String? = nil, image: String, mask: String, imageSHA256: String, maskSHA256: String,
+                metadata: [String: String] = [:]) {
+        self.caseID = caseID
+        self.site = site
+        self.image = image
+        self.mask = mask
+        self.imageSHA256 = imageSHA256
+        self.maskSHA256 = maskSHA256
+        self.metadata = metadata.filter { !AcquisitionVocabulary.isIdentifying($0.key) && !$0.value.isEmpty }
+    }
+
+    init(row: CSVRow, extraColumns: [String]) throws {
+        var metadata: [String: String] = [:]
+        for column in extraColumns { metadata[column] = row[column] }
+        self.init(caseID: try row.text("case_id"), site: row.optional("site"), image: try row.text("image"),
+                  mask: try row.text("mask"), imageSHA256: try row.digest("image_sha256"),
+                  maskSHA256: try row.digest("mask_sha256"), metadata: metadata)
+    }
+}
+
+/// One feature value of one case and variant (`features.csv`).
+public struct FeatureValue: Sendable, Hashable {
+    public var caseID: String
+    public var variantID: String
+    public var perturbation: String
+    public var family: String
+    public var feature: String
+    public var ibsiCode: String
+    public var aggregation: String
+    public var value: Double
+
+    static let columns = ["case_id", "variant_id", "perturbation", "family", "feature", "ibsi_code", "aggregation", "value"]
+
+    public init(caseID: String, variantID: String, perturbation: String, family: String, feature: String, ibsiCode: String,
+                aggregation: String, value: Double) {
+        self.caseID = caseID
+        self.variantID = variantID
+        self.perturbation = perturbation
+        self.family = family
+        self.feature = feature
+        self.ibsiCode = ibsiCode
+        self.aggregation = aggregation
+        self.value = value
+    }
+
+    init(row: CSVRow) throws {
+        self.init(caseID: try row.text("case_id"), variantID: try row.text("variant_id"),
+                  perturbation: try row.text("perturbation"), family: try row.text("family"), feature: try row.text("feature"),
+                  ibsiCode: row.optional("ibsi_code") ?? "", aggregation: row.optional("aggregation") ?? "",
+                  value: try row.number("value"))
+    }
+
+    /// The feature this value belongs to, without case and variant.
+    public var key: FeatureKey { FeatureKey(family: family, feature: feature, ibsiCode: ibsiCode, aggregation: aggregation) }
+}
+
+/// A feature independent of case and variant: family, name, IBSI code and aggregation.
+public struct FeatureKey: Sendable, Hashable {
+    public var family: String
+    public var feature: String
+    public var ibsiCode: String
+    public var aggregation: String
+
+    public init(family: String, feature: String, ibsiCode: String, aggregation: String) {
+        self.family = family
+        self.feature = feature
+        self.ibsiCode = ibsiCode
+        self.aggregation = aggregation
+    }
+
+    /// `Joint maximum (3D_averaged)`; the aggregation is left out when there is none.
+    public var displayName: String {
+        aggregation.isEmpty || aggregation == "none" ? feature : "\(feature) (\(aggregation))"
+    }
+}
+
+/// One perturbation variant of one case (`variants.csv`).
+public struct VariantRecord: Sendable, Hashable {
+    public var caseID: String
+    public var casePosition: Int
+    public var variantID: String
+    public var perturbation: String
+    /// The variant's settings, as the audit wrote them (e.g. `angle_deg=15`).
+    public var parameters: String
+    /// The seed of the variant's random draws; nil for deterministic variants written without one.
+    public var seed: UInt64?
+
+    static let columns = ["case_id", "case_position", "variant_id", "perturbation", "parameters", "seed"]
+
+    public init(caseID: String, casePosition: Int, variantID: String, perturbation: String, parameters: String, seed: UInt64?) {
+        self.caseID = caseID
+        self.casePosition = casePosition
+        self.variantID = variantID
+        self.perturbation = perturbation
+        self.parameters = parameters
+        self.seed = seed
+    }
+
+    init(row: CSVRow) throws {
+        self.init(caseID: try row.text("case_id"), casePosition: try row.integer("case_position"),
+                  variantID: try row.text("variant_id"), perturbation: try row.text("perturbation"),
+                  parameters: row.optional("parameters") ?? "", seed: try row.optional("seed").map { try row.seed($0) })
+    }
+}
+
+/// The agreement statistic of one feature over the variants of one perturbation group (`stability.csv`).
+public struct StabilityResult: Sendable, Hashable {
+    /// The group: a perturbation kind (`noise`, `rotation`, …), a chain name, or `all`.
+    public var perturbation: String
+    public var family: String
+    public var feature: String
+    public var ibsiCode: String
+    public var aggregation: String
+    /// The statistic, e.g. `ICC(1,1)`.
+    public var statistic: String
+    public var estimate: Double
+    public var ciLow: Double
+    public var ciHigh: Double
+    /// Koo & Li class of the CI (`good`, `moderate-good`, …); empty when undefined.
+    public var kooLi: String
+    public var robust: Bool
+    public var cases: Int
+    public var raters: Int
+
+    /// The group that pools every variant.
+    public static let allGroup = "all"
+    static let columns = ["perturbation", "family", "feature", "ibsi_code", "aggregation", "statistic", "estimate",
+                          "ci_low", "ci_high", "koo_li", "robust", "cases", "raters"]
+
+    public init(perturbation: String, family: String, feature: String, ibsiCode: String, aggregation: String,
+                statistic: String, estimate: Double, ciLow: Double, ciHigh: Double, kooLi: String, robust: Bool,
+                cases: Int, raters: Int) {
+        self.perturbation = perturbation
+        self.family = family
+        self.feature = feature
+        self.ibsiCode = ibsiCode
+        self.aggregation = aggregation
+        self.statistic = statistic
+        self.estimate = estimate
+        self.ciLow = ciLow
+        self.ciHigh = ciHigh
+        self.kooLi = kooLi
+        self.robust = robust
+        self.cases = cases
+        self.raters = raters
+    }
+
+    init(row: CSVRow) throws {
+        self.init(perturbation: try row.text("perturbation"), family: try row.text("family"), feature: try row.text("feature"),
+                  ibsiCode: row.optional("ibsi_code") ?? "", aggregation: row.optional("aggregation") ?? "",
+                  statistic: try row.text("statistic"), estimate: try row.number("estimate"), ciLow: try row.number("ci_low"),
+                  ciHigh: try row.number("ci_high"), kooLi: row.optional("koo_li") ?? "", robust: try row.boolean("robust"),
+                  cases: try row.integer("cases"), raters: try row.integer("raters"))
+    }
+
+    public var key: FeatureKey { FeatureKey(family: family, feature: feature, ibsiCode: ibsiCode, aggregation: aggregation) }
+}
+
+/// Per-case diagnostics of one variant (`cases.csv`): a broken case shows up as an outlying ROI.
+public struct CaseDiagnostics: Sendable, Hashable {
+    public var caseID: String
+    public var variantID: String
+    public var site: String?
+    public var roiVoxels: Double
+    public var roiMeanIntensity: Double
+
+    static let columns = ["case_id", "variant_id", "site", "roi_voxels", "roi_mean_intensity"]
+
+    public init(caseID: String, variantID: String, site: String?, roiVoxels: Double, roiMeanIntensity: Double) {
+        self.caseID = caseID
+        self.variantID = variantID
+        self.site = site
+        self.roiVoxels = roiVoxels
+        self.roiMeanIntensity = roiMeanIntensity
+    }
+
+    init(row: CSVRow) throws {
+        self.init(caseID: try row.text("case_id"), variantID: try row.text("variant_id"), site: row.optional("site"),
+                  roiVoxels: try row.number("roi_voxels"), roiMeanIntensity: try row.number("roi_mean_intensity"))
+    }
+}
+
+/// A case (and variant) the audit could not process (`errors.csv`).
+public struct CaseError: Sendable, Hashable {
+    public var caseID: String
+    public var variantID: String
+    public var error: String
+
+    static let columns = ["case_id", "variant_id", "error"]
+
+    public init(caseID: String, variantID: String, error: String) {
+        self.caseID = caseID
+        self.variantID = variantID
+        self.error = error
+    }
+
+    init(row: CSVRow) throws {
+        self.init(caseID: try row.text("case_id"), variantID: row.optional("variant_id") ?? "", error: row.optional("error") ?? "")
+    }
+}
+
+/// One site-effect test of one feature (`site_tests.csv` of `radaudit sites`).
+public struct SiteTestResult: Sendable, Hashable {
+    /// Whether the test ran on the data as given or after ComBat.
+    public enum Stage: String, Sendable, Hashable, CaseIterable {
+        case beforeHarmonisation = "before"
+        case afterHarmonisation = "after"
+    }
+
+    public var feature: String
+    /// `kruskal-wallis`, `anderson-darling` or `ks` (one row per site pair).
+    public var test: String
+    /// The sites compared, `|`-separated.
+    public var groups: String
+    public var statistic: Double
+    public var pValue: Double
+    /// Benjamini–Hochberg q-value across features.
+    public var qValue: Double
+    public var method: String
+    public var stage: Stage
+
+    static let columns = ["feature", "test", "groups", "statistic", "p_value", "q_value", "method"]
+
+    public init(feature: String, test: String, groups: String, statistic: Double, pValue: Double, qValue: Double,
+                method: String, stage: Stage) {
+        self.feature = feature
+        self.test = test
+        self.groups = groups
+        self.statistic = statistic
+        self.pValue = pValue
+        self.qValue = qValue
+        self.method = method
+        self.stage = stage
+    }
+
+    init(row: CSVRow, stage: Stage) throws {
+        self.init(feature: try row.text("feature"), test: try row.text("test"), groups: row.optional("groups") ?? "",
+                  statistic: try row.number("statistic"), pValue: try row.number("p_value"), qValue: try row.number("q_value"),
+                  method: row.optional("method") ?? "", stage: stage)
+    }
+}
+
+/// Lower-case hexadecimal SHA-256.
+enum SHA256Digest {
+    static func hex(of data: Data) -> String {
+        SHA256.hash(data: data).map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+}
+
+/// UTC timestamps in `xsd:dateTime` form (`2026-11-27T10:46:15Z`).
+public enum UTCTimestamp {
+    /// The timestamp of a date, to the second (to the millisecond when it has a fraction).
+    public static func format(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        if seconds.rounded(.down) != seconds {
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        }
+        return formatter.string(from: date)
+    }
+
+    /// An ISO 8601 date-time with any time zone, rewritten in UTC; nil when it is not one.
+    public static func normalise(_ text: String) -> String? {
+        parse(text).map(format)
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}

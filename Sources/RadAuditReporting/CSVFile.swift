@@ -1,0 +1,107 @@
+import CSV
+import Foundation
+
+/// A CSV file with a header row, read into memory for the audit tables.
+struct CSVFile {
+    let path: String
+    let header: [String]
+    let rows: [CSVRow]
+
+    /// Reads `path` and checks that every `required` column is present.
+    static func read(_ path: String, required: [String]) throws -> CSVFile {
+        guard var text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw AuditResultsError(FileManager.default.fileExists(atPath: path)
+                                    ? "\(path): cannot be read as UTF-8 text" : "\(path): no such file")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: true)
+        } catch {
+            throw AuditResultsError("\(path): not a CSV table (\(error))")
+        }
+        let header = reader.headerRow ?? []
+        for column in required where !header.contains(column) {
+            throw AuditResultsError("\(path): missing column '\(column)' (columns: \(header.joined(separator: ", ")))")
+        }
+        var rows: [CSVRow] = []
+        var line = 1
+        while let cells = reader.next() {
+            line += 1
+            if cells == [""] { continue }
+            guard cells.count == header.count else {
+                throw AuditResultsError("\(path):\(line): \(cells.count) fields, the header has \(header.count)")
+            }
+            var fields: [String: String] = [:]
+            for (name, value) in zip(header, cells) { fields[name] = value }
+            rows.append(CSVRow(path: path, line: line, fields: fields))
+        }
+        if let error = reader.error { throw AuditResultsError("\(path): malformed CSV (\(error))") }
+        return CSVFile(path: path, header: header, rows: rows)
+    }
+
+    /// Columns other than `known`, in file order.
+    func extraColumns(beyond known: [String]) -> [String] {
+        header.filter { !known.contains($0) }
+    }
+}
+
+/// One row of a ``CSVFile``; the accessors throw messages naming the file, line and column.
+struct CSVRow {
+    let path: String
+    let line: Int
+    let fields: [String: String]
+
+    subscript(_ column: String) -> String? { fields[column] }
+
+    private func problem(_ column: String, _ message: String) -> AuditResultsError {
+        AuditResultsError("\(path):\(line): column '\(column)': \(message)")
+    }
+
+    /// A non-empty text cell.
+    func text(_ column: String) throws -> String {
+        guard let value = fields[column], !value.isEmpty else { throw problem(column, "empty") }
+        return value
+    }
+
+    /// A text cell, nil when empty or absent.
+    func optional(_ column: String) -> String? {
+        fields[column].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A number: empty and `NaN` are NaN, `inf`/`-inf` infinities.
+    func number(_ column: String) throws -> Double {
+        let cell = fields[column] ?? ""
+        if cell.isEmpty { return .nan }
+        guard let value = Double(cell) else { throw problem(column, "'\(cell)' is not a number") }
+        return value
+    }
+
+    func integer(_ column: String) throws -> Int {
+        let cell = fields[column] ?? ""
+        guard let value = Int(cell) else { throw problem(column, "'\(cell)' is not an integer") }
+        return value
+    }
+
+    func boolean(_ column: String) throws -> Bool {
+        switch (fields[column] ?? "").lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        case let cell: throw problem(column, "'\(cell)' is not true or false")
+        }
+    }
+
+    /// A lower-case hexadecimal SHA-256 (upper case is accepted and lowered).
+    func digest(_ column: String) throws -> String {
+        let cell = try text(column).lowercased()
+        guard cell.count == 64, cell.allSatisfy({ $0.isHexDigit }) else {
+            throw problem(column, "'\(cell)' is not a SHA-256 (64 hexadecimal digits)")
+        }
+        return cell
+    }
+
+    func seed(_ cell: String) throws -> UInt64 {
+        guard let value = UInt64(cell) else { throw problem("seed", "'\(cell)' is not an unsigned 64-bit integer") }
+        return value
+    }
+}

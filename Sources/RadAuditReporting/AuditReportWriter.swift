@@ -1,0 +1,35 @@
+import Foundation
+
+/// Writes `report.html` and `provenance.provx` of an audit directory from its tables (the end of `radaudit audit`,
+/// and `radaudit report DIR`).
+public enum AuditReportWriter {
+    public static let reportName = "report.html"
+    public static let provenanceName = "provenance.provx"
+
+    /// Renders both files, validates the record, then writes both atomically. Nothing is written when the tables
+    /// cannot be read or the record does not validate.
+    /// - Parameters:
+    ///   - directory: the audit directory (see ``AuditResults``); acquisition metadata of the images comes from extra
+    ///     columns of its `inputs.csv`.
+    ///   - generated: the time written into both files.
+    ///   - reportingToolVersion: the version of the tool rendering, recorded when it differs from the audit's.
+    ///   - validator: the schema to validate with (default: the embedded RadAudit schema).
+    /// - Returns: the paths written.
+    @discardableResult
+    public static func write(directory: String, generated: Date = Date(), reportingToolVersion: String? = nil,
+                             validator: ProvenanceValidator? = nil) throws -> (report: String, provenance: String) {
+        let results = try AuditResults.load(directory: directory)
+        let html = Data(AuditReport.render(results, generated: generated).utf8)
+        let options = ProvenanceOptions(generated: generated, reportingToolVersion: reportingToolVersion,
+                                        reportSHA256: SHA256Digest.hex(of: html))
+        let base = URL(fileURLWithPath: directory)
+        let reportPath = base.appendingPathComponent(reportName).path
+        let provenancePath = base.appendingPathComponent(provenanceName).path
+        let record = ProvenanceDocument.audit(results, options: options).serialized()
+        let issues = try (validator ?? ProvenanceValidator.bundled()).validate(record, name: provenancePath)
+        guard issues.isEmpty else { throw ProvenanceError.invalid(issues) }
+        try ReportFile.write(html, to: reportPath)
+        try ReportFile.write(record, to: provenancePath)
+        return (reportPath, provenancePath)
+    }
+}

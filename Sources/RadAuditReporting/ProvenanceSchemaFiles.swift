@@ -21,7 +21,7 @@ extension ProvenanceSchema {
 
           Values of prov:type used by RadAudit (xsd:QName):
             radaudit:Protocol, radaudit:ExtractionSettings, radaudit:RobustnessRule, radaudit:PerturbationVariant,
-            radaudit:HarmonisationSettings (prov:plan); radaudit:ImageVolume, radaudit:RoiMask, radaudit:Table,
+            radaudit:HarmonisationSettings, radaudit:SiteTestSettings (prov:plan); radaudit:ImageVolume, radaudit:RoiMask, radaudit:Table,
             radaudit:FeatureTable, radaudit:FeatureValue, radaudit:RobustnessResult, radaudit:SiteTestResult,
             radaudit:Report (prov:entity); radaudit:Audit, radaudit:FeatureExtraction, radaudit:RobustnessAnalysis,
             radaudit:SiteEffectTest, radaudit:Harmonisation, radaudit:Reporting (prov:activity).

@@ -9,7 +9,7 @@ import RadAuditAudit
 /// |---|---|
 /// | `protocol.yaml` | the protocol of the run |
 /// | `inputs.csv` | `case_id,site,image,mask,image_sha256,mask_sha256` + optional acquisition metadata columns |
-/// | `features.csv` | `case_id,variant_id,perturbation,family,feature,ibsi_code,aggregation,value` |
+/// | `features.csv` | `case_id,variant_id,perturbation,family,feature,ibsi_code,aggregation,value` (only the original extraction's rows are kept) |
 /// | `variants.csv` | `case_id,case_position,variant_id,perturbation,parameters,seed` |
 /// | `stability.csv` | `perturbation,family,feature,ibsi_code,aggregation,statistic,estimate,ci_low,ci_high,koo_li,robust,cases,raters` |
 /// | `cases.csv` | `case_id,variant_id,site,roi_voxels,roi_mean_intensity` |
@@ -21,6 +21,8 @@ public struct AuditResults: Sendable {
     public var run: RunInfo
     public var auditProtocol: AuditProtocol
     public var inputs: [AuditInput]
+    /// Feature values of the original (unperturbed) extraction; every variant's values stay in `features.csv`, which
+    /// the report and the record identify by its SHA-256.
     public var features: [FeatureValue]
     public var variants: [VariantRecord]
     public var stability: [StabilityResult]
@@ -77,7 +79,9 @@ public struct AuditResults: Sendable {
         let inputTable = try CSVFile.read(path("inputs.csv"), required: AuditInput.columns)
         let inputs = try inputTable.rows.map { try AuditInput(row: $0, extraColumns: inputTable.extraColumns(beyond: AuditInput.columns)) }
         try digest("inputs.csv")
-        let features = try CSVFile.read(path("features.csv"), required: FeatureValue.columns).rows.map(FeatureValue.init)
+        let features = try CSVFile.read(path("features.csv"), required: FeatureValue.columns) {
+            $0["variant_id"] == originalVariant
+        }.rows.map(FeatureValue.init)
         try digest("features.csv")
         let variants = try CSVFile.read(path("variants.csv"), required: VariantRecord.columns).rows.map(VariantRecord.init)
         try digest("variants.csv")
@@ -156,6 +160,18 @@ public struct RunInfo: Sendable, Hashable, Decodable {
         self.finished = finished
         self.seed = seed
         self.jobs = jobs
+    }
+
+    enum CodingKeys: String, CodingKey { case tool, version, commit, started, finished, seed, jobs }
+
+    /// `version`, `started` and `finished` are required; other keys are optional and unknown keys are ignored.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(tool: try c.decodeIfPresent(String.self, forKey: .tool) ?? "radaudit",
+                  version: try c.decode(String.self, forKey: .version),
+                  commit: try c.decodeIfPresent(String.self, forKey: .commit).flatMap { $0.isEmpty ? nil : $0 },
+                  started: try c.decode(String.self, forKey: .started), finished: try c.decode(String.self, forKey: .finished),
+                  seed: try c.decodeIfPresent(UInt64.self, forKey: .seed), jobs: try c.decodeIfPresent(Int.self, forKey: .jobs))
     }
 
     public static func load(_ path: String) throws -> RunInfo {
@@ -344,7 +360,7 @@ public struct StabilityResult: Sendable, Hashable {
                   ibsiCode: row.optional("ibsi_code") ?? "", aggregation: row.optional("aggregation") ?? "",
                   statistic: try row.text("statistic"), estimate: try row.number("estimate"), ciLow: try row.number("ci_low"),
                   ciHigh: try row.number("ci_high"), kooLi: row.optional("koo_li") ?? "", robust: try row.boolean("robust"),
-                  cases: try row.integer("cases"), raters: try row.integer("raters"))
+                  cases: try row.integer("cases", empty: 0), raters: try row.integer("raters", empty: 0))
     }
 
     public var key: FeatureKey { FeatureKey(family: family, feature: feature, ibsiCode: ibsiCode, aggregation: aggregation) }

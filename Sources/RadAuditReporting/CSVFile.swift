@@ -7,8 +7,8 @@ struct CSVFile {
     let header: [String]
     let rows: [CSVRow]
 
-    /// Reads `path` and checks that every `required` column is present.
-    static func read(_ path: String, required: [String]) throws -> CSVFile {
+    /// Reads `path` and checks that every `required` column is present; `keep` selects the rows to hold in memory.
+    static func read(_ path: String, required: [String], keep: ((CSVRow) -> Bool)? = nil) throws -> CSVFile {
         guard var text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw AuditResultsError(FileManager.default.fileExists(atPath: path)
                                     ? "\(path): cannot be read as UTF-8 text" : "\(path): no such file")
@@ -24,6 +24,8 @@ struct CSVFile {
         for column in required where !header.contains(column) {
             throw AuditResultsError("\(path): missing column '\(column)' (columns: \(header.joined(separator: ", ")))")
         }
+        var columns: [String: Int] = [:]
+        for (index, name) in header.enumerated() where columns[name] == nil { columns[name] = index }
         var rows: [CSVRow] = []
         var line = 1
         while let cells = reader.next() {
@@ -32,9 +34,8 @@ struct CSVFile {
             guard cells.count == header.count else {
                 throw AuditResultsError("\(path):\(line): \(cells.count) fields, the header has \(header.count)")
             }
-            var fields: [String: String] = [:]
-            for (name, value) in zip(header, cells) { fields[name] = value }
-            rows.append(CSVRow(path: path, line: line, fields: fields))
+            let row = CSVRow(path: path, line: line, columns: columns, cells: cells)
+            if keep?(row) ?? true { rows.append(row) }
         }
         if let error = reader.error { throw AuditResultsError("\(path): malformed CSV (\(error))") }
         return CSVFile(path: path, header: header, rows: rows)
@@ -50,9 +51,11 @@ struct CSVFile {
 struct CSVRow {
     let path: String
     let line: Int
-    let fields: [String: String]
+    /// Column name → index, shared by the rows of a file.
+    let columns: [String: Int]
+    let cells: [String]
 
-    subscript(_ column: String) -> String? { fields[column] }
+    subscript(_ column: String) -> String? { columns[column].map { cells[$0] } }
 
     private func problem(_ column: String, _ message: String) -> AuditResultsError {
         AuditResultsError("\(path):\(line): column '\(column)': \(message)")
@@ -60,31 +63,33 @@ struct CSVRow {
 
     /// A non-empty text cell.
     func text(_ column: String) throws -> String {
-        guard let value = fields[column], !value.isEmpty else { throw problem(column, "empty") }
+        guard let value = self[column], !value.isEmpty else { throw problem(column, "empty") }
         return value
     }
 
     /// A text cell, nil when empty or absent.
     func optional(_ column: String) -> String? {
-        fields[column].flatMap { $0.isEmpty ? nil : $0 }
+        self[column].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// A number: empty and `NaN` are NaN, `inf`/`-inf` infinities.
     func number(_ column: String) throws -> Double {
-        let cell = fields[column] ?? ""
+        let cell = self[column] ?? ""
         if cell.isEmpty { return .nan }
         guard let value = Double(cell) else { throw problem(column, "'\(cell)' is not a number") }
         return value
     }
 
-    func integer(_ column: String) throws -> Int {
-        let cell = fields[column] ?? ""
+    /// An integer; an empty cell is `empty` when given, an error otherwise.
+    func integer(_ column: String, empty: Int? = nil) throws -> Int {
+        let cell = self[column] ?? ""
+        if cell.isEmpty, let empty { return empty }
         guard let value = Int(cell) else { throw problem(column, "'\(cell)' is not an integer") }
         return value
     }
 
     func boolean(_ column: String) throws -> Bool {
-        switch (fields[column] ?? "").lowercased() {
+        switch (self[column] ?? "").lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
         case let cell: throw problem(column, "'\(cell)' is not true or false")

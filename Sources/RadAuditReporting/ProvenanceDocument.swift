@@ -14,7 +14,7 @@ public struct ProvenanceOptions: Sendable {
     /// SHA-256 of the `report.html` written with the record, if any.
     public var reportSHA256: String?
 
-    public init(generated: Date = Date(), reportingToolVersion: String? = nil, maximumFeatureValues: Int = 50_000,
+    public init(generated: Date = Date(), reportingToolVersion: String? = nil, maximumFeatureValues: Int = 20_000,
                 reportSHA256: String? = nil) {
         self.generated = generated
         self.reportingToolVersion = reportingToolVersion

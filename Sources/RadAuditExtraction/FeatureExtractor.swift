@@ -25,13 +25,13 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Reads the image and mask files, selects `label` and extracts.
-    public func extract(imagePath: String, maskPath: String, label: Int? = nil) throws -> ExtractionResult {
+    public func extract(imagePath: String, maskPath: String, label: Int? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
         let image = try ImageFile.read(imagePath)
         let labels = try ImageFile.read(maskPath)
         try image.requireSameGrid(as: labels, path: imagePath, otherPath: maskPath)
         let mask = try labels.selectingLabel(label, path: maskPath)
         do {
-            return try extract(image: image, mask: mask)
+            return try extract(image: image, mask: mask, diagnostics: diagnostics)
         } catch let error as PreprocessingError {
             throw ExtractionError("\(imagePath): \(error.problem)")
         } catch let error as ExtractionError {
@@ -40,35 +40,50 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Extracts every requested family from `image` within `mask` (same grid).
-    public func extract(image: Volume<Double>, mask: Volume<Bool>) throws -> ExtractionResult {
-        guard mask.voxels.contains(true) else { throw ExtractionError("the mask is empty") }
+    ///
+    /// - Parameter diagnostics: also record the IBSI diagnostic values; this interpolates the whole image, where
+    ///   without them only the part of the grid around the ROI is interpolated (the same values, less work).
+    public func extract(image: Volume<Double>, mask: Volume<Bool>, diagnostics wantDiagnostics: Bool = false) throws -> ExtractionResult {
+        guard let sourceBox = BoundingBox(of: mask.voxels, size: mask.size) else { throw ExtractionError("the mask is empty") }
         for (value, inside) in zip(image.voxels, mask.voxels) where inside && !value.isFinite {
             throw ExtractionError("the ROI contains a non-finite intensity (\(value))")
         }
-        var diagnostics = DiagnosticsRecorder()
-        diagnostics.recordImage(image, step: "init_img")
-        diagnostics.recordROI(RegionOfInterest(image: image, morphologicalMask: mask.voxels, intensityMask: mask.voxels),
-                              gridSize: image.size, step: "init_roi")
+        var diagnostics: DiagnosticsRecorder?
+        if wantDiagnostics {
+            diagnostics = DiagnosticsRecorder()
+            diagnostics?.recordImage(image, step: "init_img")
+            diagnostics?.recordROI(RegionOfInterest(image: image, morphologicalMask: mask.voxels, intensityMask: mask.voxels),
+                                   gridSize: image.size, step: "init_roi")
+        }
         var (image, mask) = (image, mask)
+        var gridSize = image.size
         if let interpolation = settings.interpolation?.interpolation {
-            mask = try interpolation.resample(mask)
+            let target = try interpolation.grid(for: image.geometry).geometry
+            gridSize = target.size
+            let window = wantDiagnostics ? nil
+                : try interpolation.window(covering: sourceBox, of: image.geometry, margin: Self.peakMargin(target.spacing) &+ 1)
+            mask = try interpolation.resample(mask, window: window)
             guard mask.voxels.contains(true) else {
                 throw ExtractionError("the mask is empty after interpolation (partial-volume threshold \(interpolation.maskThreshold))")
             }
-            image = try interpolation.resample(image)
+            image = try interpolation.resample(image, window: window)
         }
-        diagnostics.recordImage(image, step: "interp_img")
+        diagnostics?.recordImage(image, step: "interp_img")
         let roiBox = BoundingBox(of: mask.voxels, size: mask.size)!
         // The local intensity peak looks up to 6.2 mm beyond the ROI: keep that margin of image around it.
-        let margin = SIMD3<Int>((0..<3).map { Int((LocalIntensityFeatures.peakRadius / image.geometry.spacing[$0]).rounded(.up)) })
-        let paddedBox = roiBox.expanded(by: margin, within: image.size)
+        let paddedBox = roiBox.expanded(by: Self.peakMargin(image.geometry.spacing), within: image.size)
         let croppedMask = mask.cropped(to: paddedBox).voxels
         var padded = RegionOfInterest(image: image.cropped(to: paddedBox), morphologicalMask: croppedMask, intensityMask: croppedMask)
-        diagnostics.recordROI(padded, gridSize: image.size, step: "interp_roi")
+        diagnostics?.recordROI(padded, gridSize: gridSize, step: "interp_roi")
         try settings.resegmentation?.resegmentation.apply(to: &padded)
-        diagnostics.recordROI(padded, gridSize: image.size, step: "reseg_roi")
+        diagnostics?.recordROI(padded, gridSize: gridSize, step: "reseg_roi")
         let region = padded.cropped(to: BoundingBox(lower: roiBox.lower &- paddedBox.lower, upper: roiBox.upper &- paddedBox.lower))
-        return ExtractionResult(features: try features(region: region, padded: padded), diagnostics: diagnostics.values)
+        return ExtractionResult(features: try features(region: region, padded: padded), diagnostics: diagnostics?.values ?? [])
+    }
+
+    /// Voxels per axis covered by the local intensity peak's sphere.
+    private static func peakMargin(_ spacing: SIMD3<Double>) -> SIMD3<Int> {
+        SIMD3((0..<3).map { Int((LocalIntensityFeatures.peakRadius / spacing[$0]).rounded(.up)) })
     }
 
     /// Every requested family; `padded` is `region` with a margin of image around it for the local intensity peak.

@@ -32,7 +32,8 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         let settings = try `protocol`.map { try AuditProtocol.load($0).extraction } ?? ExtractionSettings()
-        let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label)
+        let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label,
+                                                                        diagnostics: diagnostics)
         var rows = result.features.map(FeatureTable.featureRow)
         if diagnostics {
             rows += result.diagnostics.map { ["diagnostics", $0.tag, "", "none", FeatureTable.format($0.value)] }

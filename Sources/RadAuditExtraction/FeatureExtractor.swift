@@ -90,38 +90,45 @@ public struct FeatureExtractor: Sendable {
     private func features(region: RegionOfInterest, padded: RegionOfInterest) throws -> [Feature] {
         let texture = settings.families.contains(where: \.isTexture)
             ? try discretisation(settings.discretisation.texture).apply(to: region) : nil
+        // Families are independent: compute them on all cores, then concatenate in IBSI order.
+        let families = settings.families
+        let results = ConcurrentResults<[Feature]>(count: families.count)
+        DispatchQueue.concurrentPerform(iterations: families.count) { index in
+            results.store(Result { try compute(families[index], region: region, padded: padded, texture: texture) }, at: index)
+        }
+        return try results.values().flatMap { $0 }
+    }
+
+    private func compute(_ family: FeatureFamily, region: RegionOfInterest, padded: RegionOfInterest,
+                         texture: DiscretisedRegion?) throws -> [Feature] {
         let dimensions = Set(settings.texture.dimensions)
         let t = settings.texture
-        var features: [Feature] = []
-        for family in settings.families {
-            switch family {
-            case .morphology:
-                features += MorphologicalFeatures.compute(region)
-            case .localIntensity:
-                features += LocalIntensityFeatures.compute(padded)
-            case .intensityStatistics:
-                features += IntensityStatisticsFeatures.compute(region.maskedIntensities)
-            case .intensityHistogram:
-                let discretised = try discretisation(settings.discretisation.histogram).apply(to: region)
-                features += IntensityHistogramFeatures.compute(levels: discretised.levels, levelCount: discretised.levelCount)
-            case .intensityVolumeHistogram:
-                features += try intensityVolumeHistogram(region)
-            case .glcm:
-                features += GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance)
-            case .glrlm:
-                features += GreyLevelRunLengthFeatures.compute(texture!, dimensions: dimensions)
-            case .glszm:
-                features += GreyLevelSizeZoneFeatures.compute(texture!, dimensions: dimensions)
-            case .gldzm:
-                features += GreyLevelDistanceZoneFeatures.compute(texture!, dimensions: dimensions)
-            case .ngtdm:
-                features += NeighbourhoodGreyToneDifferenceFeatures.compute(texture!, dimensions: dimensions, distance: t.ngtdmDistance)
-            case .ngldm:
-                features += NeighbouringGreyLevelDependenceFeatures.compute(texture!, dimensions: dimensions,
-                                                                            distance: t.ngldmDistance, coarseness: t.ngldmAlpha)
-            }
+        switch family {
+        case .morphology:
+            return MorphologicalFeatures.compute(region)
+        case .localIntensity:
+            return LocalIntensityFeatures.compute(padded)
+        case .intensityStatistics:
+            return IntensityStatisticsFeatures.compute(region.maskedIntensities)
+        case .intensityHistogram:
+            let discretised = try discretisation(settings.discretisation.histogram).apply(to: region)
+            return IntensityHistogramFeatures.compute(levels: discretised.levels, levelCount: discretised.levelCount)
+        case .intensityVolumeHistogram:
+            return try intensityVolumeHistogram(region)
+        case .glcm:
+            return GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance)
+        case .glrlm:
+            return GreyLevelRunLengthFeatures.compute(texture!, dimensions: dimensions)
+        case .glszm:
+            return GreyLevelSizeZoneFeatures.compute(texture!, dimensions: dimensions)
+        case .gldzm:
+            return GreyLevelDistanceZoneFeatures.compute(texture!, dimensions: dimensions)
+        case .ngtdm:
+            return NeighbourhoodGreyToneDifferenceFeatures.compute(texture!, dimensions: dimensions, distance: t.ngtdmDistance)
+        case .ngldm:
+            return NeighbouringGreyLevelDependenceFeatures.compute(texture!, dimensions: dimensions,
+                                                                   distance: t.ngldmDistance, coarseness: t.ngldmAlpha)
         }
-        return features
     }
 
     /// The preprocessing discretisation for a protocol setting, anchored at the re-segmentation lower bound.
@@ -157,4 +164,17 @@ public struct FeatureExtractor: Sendable {
             return IntensityVolumeHistogramFeatures.compute(levels, lowest: 1, highest: Double(bins), step: 1)
         }
     }
+}
+
+/// Slots for the results of concurrent work, filled from any thread and read in order afterwards.
+final class ConcurrentResults<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ result: Result<Value, Error>, at index: Int) { lock.withLock { slots[index] = result } }
+
+    /// The values in slot order; rethrows the first error.
+    func values() throws -> [Value] { try lock.withLock { slots }.map { try $0!.get() } }
 }

@@ -60,7 +60,7 @@ public enum RigidTransform {
             SIMD3(Double(i) + fraction, Double(j) + fraction, Double(k) + fraction)
         }
         let translatedImage = resampledImage(image, kernel: imageKernel, source: source)
-        let reach = Int(abs(fraction).rounded(.up)) + 1
+        let reach = Int(min(abs(fraction), Double(max(size.x, size.y, size.z))).rounded(.up)) + 1
         let outputBox = box.expanded(by: SIMD3(repeating: reach), within: size)
         let translatedMask = resampledMask(mask, in: outputBox, kernel: maskKernel, threshold: maskThreshold, source: source)
         return (translatedImage, translatedMask)

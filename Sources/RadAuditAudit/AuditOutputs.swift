@@ -14,6 +14,13 @@ public struct AuditTables: Sendable {
     /// The inputs with the SHA-256 of their files.
     public var inputs: [InputRecord]
 
+    /// Prefix of the `error` of a variant that was skipped because its perturbation could not apply (e.g. it
+    /// emptied the ROI), as opposed to a run that failed.
+    public static let skippedPrefix = "skipped: "
+
+    /// Runs that failed (unreadable inputs, extraction errors), not counting skipped variants.
+    public var failures: [[String]] { errors.filter { !$0[2].hasPrefix(Self.skippedPrefix) } }
+
     public static let variantHeader = ["case_id", "case_position", "variant_id", "perturbation", "parameters", "seed", "notes"]
     public static let errorHeader = ["case_id", "variant_id", "error"]
     public static let caseHeader = ["case_id", "variant_id", "site", "roi_voxels", "roi_mean_intensity"]

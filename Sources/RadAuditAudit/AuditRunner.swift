@@ -157,6 +157,9 @@ public struct AuditRunner: Sendable {
             let diagnostics = Dictionary(result.diagnostics.map { ($0.tag, $0.value) }, uniquingKeysWith: { a, _ in a })
             outcome.roiVoxelCount = diagnostics["int_mask_vox_count_reseg_roi"] ?? .nan
             outcome.roiMeanIntensity = diagnostics["int_mask_mean_int_reseg_roi"] ?? .nan
+        } catch let error as PerturbationError {
+            // A perturbation that empties the ROI skips that variant; the audit as a whole has not failed.
+            outcome.error = "\(AuditTables.skippedPrefix)\(error.problem)"
         } catch {
             outcome.error = "\(error)"
         }

@@ -10,7 +10,8 @@ struct AuditCommand: ParsableCommand {
         discussion: """
             Writes DIR/features.csv, variants.csv, stability.csv, errors.csv, cases.csv, inputs.csv, run.json and \
             protocol.yaml. A case \
-            that fails is listed in errors.csv and the rest completes; the exit status is then 3. Every random \
+            that fails is listed in errors.csv and the rest completes; the exit status is then 3. A variant whose \
+            perturbation cannot apply (e.g. an erosion that empties the ROI) is skipped and listed as such. Every random \
             draw is seeded from (protocol seed, case id, variant id), recorded in variants.csv.
             """)
 
@@ -55,8 +56,12 @@ struct AuditCommand: ParsableCommand {
         let tables = AuditTables(run: run, cases: cohort)
         _ = try tables.write(to: output, stability: auditProtocol.stability)
         try RunRecord(seed: runner.seed, jobs: jobs, started: started, finished: Date()).write(to: output)
-        if !tables.errors.isEmpty {
-            FileHandle.standardError.write(Data("radaudit: \(tables.errors.count) of \(run.outcomes.count) case × variant runs failed; see \(output)/errors.csv\n".utf8))
+        let skipped = tables.errors.count - tables.failures.count
+        if skipped > 0 {
+            FileHandle.standardError.write(Data("radaudit: \(skipped) variant(s) skipped; see \(output)/errors.csv\n".utf8))
+        }
+        if !tables.failures.isEmpty {
+            FileHandle.standardError.write(Data("radaudit: \(tables.failures.count) of \(run.outcomes.count) case × variant runs failed; see \(output)/errors.csv\n".utf8))
             throw ExitCode(3)
         }
     }

@@ -181,3 +181,18 @@ private func splitCSV(_ line: String) -> [String] {
     #expect(typo.status != 0 && typo.stderr.contains("protocol-in.yaml:3") && typo.stderr.contains("perturbations.rotaton: unknown key"),
             "\(typo.stderr)")
 }
+
+@Test func aVariantThatEmptiesTheROIIsSkippedAndVariantsCanBeExported() throws {
+    let (out, run) = try audit(["--export-variants"], protocolText: """
+        extraction: {families: [morphology]}
+        perturbations: {mask: {erode_mm: [1, 50]}}
+        """)
+    defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("6 variant(s) skipped"))
+    let errors = try table(out, "errors.csv")
+    #expect(errors.count == 6 && errors.allSatisfy { $0["variant_id"] == "mask-erode50mm" && $0["error"]!.hasPrefix("skipped: ") })
+    let exported = out.appendingPathComponent("variants/case2")
+    #expect(FileManager.default.fileExists(atPath: exported.appendingPathComponent("mask-erode1mm_mask.nii.gz").path))
+    #expect(FileManager.default.fileExists(atPath: exported.appendingPathComponent("mask-erode1mm_image.nii.gz").path))
+}

@@ -34,10 +34,10 @@ struct ExtractCommand: ParsableCommand {
         let settings = try `protocol`.map { try AuditProtocol.load($0).extraction } ?? ExtractionSettings()
         let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label,
                                                                         diagnostics: diagnostics)
-        var rows = result.features.map(FeatureTable.featureRow)
+        var rows = result.features.map { [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, TableOutput.format($0.value)] }
         if diagnostics {
-            rows += result.diagnostics.map { ["diagnostics", $0.tag, "", "none", FeatureTable.format($0.value)] }
+            rows += result.diagnostics.map { ["diagnostics", $0.tag, "", "none", TableOutput.format($0.value)] }
         }
-        try FeatureTable.emit(try FeatureTable.csv(header: FeatureTable.featureHeader, rows: rows), to: output)
+        try TableOutput.write(header: ["family", "feature", "ibsi_code", "aggregation", "value"], rows: rows, to: output)
     }
 }

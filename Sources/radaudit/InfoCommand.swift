@@ -47,7 +47,7 @@ struct InfoCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         case .text:
-            func list(_ v: [Double]) -> String { v.map { FeatureTable.format($0) }.joined(separator: " ") }
+            func list(_ v: [Double]) -> String { v.map { TableOutput.format($0) }.joined(separator: " ") }
             print("""
                 file:       \(path)
                 size:       \(summary.size.map(String.init).joined(separator: " × "))
@@ -55,7 +55,7 @@ struct InfoCommand: ParsableCommand {
                 origin:     \(list(summary.origin)) mm (LPS)
                 direction:  \(list(summary.direction))
                 voxel type: \(summary.voxelType)
-                intensity:  min \(FeatureTable.format(minimum)), max \(FeatureTable.format(maximum)), mean \(summary.mean)
+                intensity:  min \(TableOutput.format(minimum)), max \(TableOutput.format(maximum)), mean \(summary.mean)
                 """)
         }
     }

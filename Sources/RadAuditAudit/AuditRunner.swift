@@ -152,7 +152,8 @@ public struct AuditRunner: Sendable {
                 (image, mask, outcome.notes) = (perturbed.image, perturbed.mask, perturbed.notes)
             }
             if exportVariants && !variant.steps.isEmpty { try export(image, mask, audited, variant) }
-            let result = try FeatureExtractor(settings: settings).extract(image: image, mask: mask)
+            // Each job uses one core: the audit's parallelism is across cases.
+            let result = try FeatureExtractor(settings: settings, concurrentFamilies: false).extract(image: image, mask: mask)
             outcome.features = result.features
             let diagnostics = Dictionary(result.diagnostics.map { ($0.tag, $0.value) }, uniquingKeysWith: { a, _ in a })
             outcome.roiVoxelCount = diagnostics["int_mask_vox_count_reseg_roi"] ?? .nan

@@ -19,9 +19,13 @@ public struct ExtractionResult: Sendable {
 /// (interpolation) → ROI crop → re-segmentation → discretisation → the requested feature families.
 public struct FeatureExtractor: Sendable {
     public var settings: ExtractionSettings
+    /// Compute the families of one extraction on all cores. Callers that already run extractions in parallel
+    /// (audits with `--jobs`) turn it off so that each job uses one core.
+    public var concurrentFamilies: Bool
 
-    public init(settings: ExtractionSettings) {
+    public init(settings: ExtractionSettings, concurrentFamilies: Bool = true) {
         self.settings = settings
+        self.concurrentFamilies = concurrentFamilies
     }
 
     /// Reads the image and mask files, selects `label` and extracts.
@@ -93,8 +97,13 @@ public struct FeatureExtractor: Sendable {
         // Families are independent: compute them on all cores, then concatenate in IBSI order.
         let families = settings.families
         let results = ConcurrentResults<[Feature]>(count: families.count)
-        DispatchQueue.concurrentPerform(iterations: families.count) { index in
+        let work: @Sendable (Int) -> Void = { index in
             results.store(Result { try compute(families[index], region: region, padded: padded, texture: texture) }, at: index)
+        }
+        if concurrentFamilies {
+            DispatchQueue.concurrentPerform(iterations: families.count, execute: work)
+        } else {
+            families.indices.forEach(work)
         }
         return try results.values().flatMap { $0 }
     }

@@ -1,18 +1,45 @@
 import Foundation
 
-/// Reads any supported volume format, chosen by file name: NIfTI (`.nii`, `.nii.gz`, `.hdr`, `.img`) or
-/// NRRD (`.nrrd`, `.nhdr`).
+/// Reads any supported volume format, chosen by file name: NIfTI (`.nii`, `.nii.gz`, `.hdr`, `.img`), NRRD
+/// (`.nrrd`, `.nhdr`), or DICOM: a directory holding a series, or one DICOM file (`.dcm`, or any file starting
+/// with the DICOM preamble).
 public enum ImageFile {
-    public static func read(_ path: String) throws -> Volume<Double> { try load(path).volume }
+    /// - Parameter series: the SeriesInstanceUID to read when a DICOM directory holds several series.
+    public static func read(_ path: String, series: String? = nil) throws -> Volume<Double> {
+        try load(path, series: series).volume
+    }
 
     /// The volume and the voxel type stored in the file.
-    public static func load(_ path: String) throws -> LoadedImage {
+    ///
+    /// - Parameter series: the SeriesInstanceUID to read when a DICOM directory holds several series.
+    public static func load(_ path: String, series: String? = nil) throws -> LoadedImage {
         let lower = path.lowercased()
         let stem = lower.hasSuffix(".gz") ? String(lower.dropLast(3)) : lower
         if stem.hasSuffix(".nrrd") || stem.hasSuffix(".nhdr") { return try NRRD.load(path) }
         if stem.hasSuffix(".nii") || stem.hasSuffix(".hdr") || stem.hasSuffix(".img") { return try NIfTI.load(path) }
         guard FileManager.default.fileExists(atPath: path) else { throw ImageIOError(path, "no such file") }
-        throw ImageIOError(path, "unknown image format (expected .nii, .nii.gz, .hdr/.img, .nrrd or .nhdr)")
+        if isDICOM(path) {
+            let scan = try DICOMSeriesScan.scan([path])
+            var image = try scan.select(series).load()
+            image.notes = scan.notes + image.notes
+            return image
+        }
+        throw ImageIOError(path, "unknown image format (expected .nii, .nii.gz, .hdr/.img, .nrrd, .nhdr, "
+                           + "a DICOM file or a directory holding a DICOM series)")
+    }
+
+    /// Whether `path` is a directory (read as a DICOM series) or a DICOM file: `.dcm`/`.dicom` suffix,
+    /// the `DICM` prefix, or a recognisable data element at the start.
+    static func isDICOM(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+        if isDirectory.boolValue { return true }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".dcm") || lower.hasSuffix(".dicom") { return true }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let start = [UInt8]((try? handle.read(upToCount: 132)) ?? Data())
+        return DICOMFile.hasPreamble(start) || DICOMFile.startsWithDataElement(start)
     }
 }
 
@@ -20,6 +47,13 @@ public enum ImageFile {
 public struct LoadedImage: Sendable {
     public var volume: Volume<Double>
     public var storedType: VoxelType
+    /// DICOM only: the FrameOfReferenceUID, to check RT structure sets and segmentations against.
+    public var frameOfReferenceUID: String? = nil
+    /// DICOM only: how the image was acquired (no patient identifiers).
+    public var metadata: AcquisitionMetadata? = nil
+    /// What the reader skipped or worked around (non-DICOM files in a series directory, missing geometry,
+    /// PET values left unconverted), one line each.
+    public var notes: [String] = []
 }
 
 /// Turning a mask or label map into a binary region.

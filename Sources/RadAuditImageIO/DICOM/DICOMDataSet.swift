@@ -1,0 +1,170 @@
+import Foundation
+
+/// Value representation of a DICOM element (PS3.5 §6.2), the two ASCII letters packed big-endian.
+struct ValueRepresentation: Hashable, Sendable, CustomStringConvertible {
+    var code: UInt16
+
+    init(_ first: UInt8, _ second: UInt8) {
+        code = UInt16(first) << 8 | UInt16(second)
+    }
+
+    init(_ text: StaticString) {
+        let p = text.utf8Start
+        self.init(p[0], p[1])
+    }
+
+    static let ob = ValueRepresentation("OB"), ow = ValueRepresentation("OW"), sq = ValueRepresentation("SQ")
+    static let un = ValueRepresentation("UN"), fd = ValueRepresentation("FD"), fl = ValueRepresentation("FL")
+    static let us = ValueRepresentation("US"), ul = ValueRepresentation("UL"), ss = ValueRepresentation("SS")
+    static let sl = ValueRepresentation("SL")
+
+    /// Whether both bytes are upper-case letters, as every VR is; a corrupt or implicit stream fails this.
+    var isWellFormed: Bool {
+        let a = code >> 8, b = code & 0xFF
+        return (0x41...0x5A).contains(a) && (0x41...0x5A).contains(b)
+    }
+
+    /// Whether an explicit-VR element has 2 reserved bytes and a 32-bit length (PS3.5 Table 7.1-1).
+    var hasLongLength: Bool {
+        switch self {
+        case .ob, .ow, .sq, .un, ValueRepresentation("OD"), ValueRepresentation("OF"), ValueRepresentation("OL"),
+             ValueRepresentation("OV"), ValueRepresentation("SV"), ValueRepresentation("UC"),
+             ValueRepresentation("UR"), ValueRepresentation("UT"), ValueRepresentation("UV"):
+            true
+        default:
+            false
+        }
+    }
+
+    var description: String {
+        String(decoding: [UInt8(code >> 8), UInt8(code & 0xFF)], as: UTF8.self)
+    }
+}
+
+/// One element's value: raw bytes, a sequence of items, or the fragments of encapsulated pixel data.
+enum DICOMValue: Sendable {
+    case bytes([UInt8])
+    case sequence([DICOMDataSet])
+    /// Encapsulated pixel data (PS3.5 §A.4): the basic offset table, then the fragments in order.
+    case fragments(offsetTable: [UInt8], fragments: [[UInt8]])
+}
+
+struct DICOMElement: Sendable {
+    /// The value representation as stored; nil in Implicit VR data sets.
+    var vr: ValueRepresentation?
+    var value: DICOMValue
+}
+
+/// The elements of a DICOM data set (or of one sequence item), with typed accessors.
+///
+/// Text values are decoded as UTF-8 when valid and as ISO 8859-1 otherwise, with the padding of PS3.5 §6.2
+/// (trailing spaces and NULs) removed. Binary numbers are read in the byte order of the transfer syntax.
+public struct DICOMDataSet: Sendable {
+    var elements: [DICOMTag: DICOMElement] = [:]
+    var byteOrder: ByteOrder = .little
+
+    /// The tags present, ascending.
+    public var tags: [DICOMTag] { elements.keys.sorted() }
+
+    public func contains(_ tag: DICOMTag) -> Bool { elements[tag] != nil }
+
+    /// The raw value bytes of a non-sequence element.
+    func bytes(_ tag: DICOMTag) -> [UInt8]? {
+        guard case .bytes(let bytes)? = elements[tag]?.value else { return nil }
+        return bytes
+    }
+
+    /// A text value with its padding removed; nil when absent or empty.
+    public func string(_ tag: DICOMTag) -> String? {
+        guard let bytes = bytes(tag) else { return nil }
+        let text = Self.decodeText(bytes).trimmingPadding
+        return text.isEmpty ? nil : text
+    }
+
+    /// The values of a multi-valued text element (split at backslashes), each trimmed of spaces.
+    public func strings(_ tag: DICOMTag) -> [String] {
+        guard let text = string(tag) else { return [] }
+        return text.split(separator: "\\", omittingEmptySubsequences: false).map { Substring($0).trimmingSpaces }
+    }
+
+    /// The numbers of a decimal or integer string (DS, IS) or of binary numbers (FD, FL, US, UL, SS, SL) when the
+    /// data set records the value representation; empty when absent or when any value is not a number.
+    public func numbers(_ tag: DICOMTag) -> [Double] {
+        guard let element = elements[tag], case .bytes(let bytes) = element.value else { return [] }
+        if let vr = element.vr, let width = Self.binaryWidth[vr] {
+            return stride(from: 0, to: bytes.count - width + 1, by: width).map { binaryNumber(bytes, at: $0, vr: vr) }
+        }
+        var values: [Double] = []
+        for part in strings(tag) {
+            guard let value = Double(part) else { return [] }
+            values.append(value)
+        }
+        return values
+    }
+
+    /// The first number of `numbers(tag)`.
+    public func number(_ tag: DICOMTag) -> Double? { numbers(tag).first }
+
+    /// An unsigned binary integer (US or UL, chosen by the value length).
+    public func unsignedInteger(_ tag: DICOMTag) -> Int? {
+        guard let bytes = bytes(tag) else { return nil }
+        switch bytes.count {
+        case 2: return Int(read(UInt16.self, bytes, at: 0))
+        case 4: return Int(read(UInt32.self, bytes, at: 0))
+        default: return nil
+        }
+    }
+
+    /// The items of a sequence; empty when absent or not a sequence.
+    public func sequence(_ tag: DICOMTag) -> [DICOMDataSet] {
+        switch elements[tag]?.value {
+        case .sequence(let items)?: items
+        default: []
+        }
+    }
+
+    /// The first item of a sequence.
+    public func item(_ tag: DICOMTag) -> DICOMDataSet? { sequence(tag).first }
+
+    /// NumberOfFrames when present and a positive integer.
+    var declaredFrameCount: Int? {
+        guard let n = number(.numberOfFrames), n.isFinite, n >= 1, n < 1e9, n == n.rounded() else { return nil }
+        return Int(n)
+    }
+
+    /// The number of frames of an image: NumberOfFrames, else 1.
+    var frameCount: Int { declaredFrameCount ?? 1 }
+
+    private static let binaryWidth: [ValueRepresentation: Int] = [.fd: 8, .fl: 4, .us: 2, .ul: 4, .ss: 2, .sl: 4]
+
+    private func binaryNumber(_ bytes: [UInt8], at offset: Int, vr: ValueRepresentation) -> Double {
+        switch vr {
+        case .fd: Double(bitPattern: read(UInt64.self, bytes, at: offset))
+        case .fl: Double(Float(bitPattern: read(UInt32.self, bytes, at: offset)))
+        case .us: Double(read(UInt16.self, bytes, at: offset))
+        case .ul: Double(read(UInt32.self, bytes, at: offset))
+        case .ss: Double(Int16(bitPattern: read(UInt16.self, bytes, at: offset)))
+        default: Double(Int32(bitPattern: read(UInt32.self, bytes, at: offset)))
+        }
+    }
+
+    private func read<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], at offset: Int) -> T {
+        let raw = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
+        return byteOrder == .little ? T(littleEndian: raw) : T(bigEndian: raw)
+    }
+
+    static func decodeText(_ bytes: [UInt8]) -> String {
+        String(bytes: bytes, encoding: .utf8) ?? String(bytes: bytes, encoding: .isoLatin1) ?? ""
+    }
+}
+
+extension StringProtocol {
+    /// Without the trailing spaces and NULs that pad DICOM values to an even length, nor leading spaces.
+    var trimmingPadding: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " || $0 == "\0" }.reversed())
+    }
+
+    var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

@@ -28,6 +28,32 @@ public enum ImageFile {
                            + "a DICOM file or a directory holding a DICOM series)")
     }
 
+    /// The mask at `path` as a region on the grid of `image` (read from `imagePath`):
+    /// - an RT Structure Set: the ROI named `roi` (or numbered `label`) rasterised onto the image grid;
+    /// - anything else (NIfTI, NRRD, DICOM label image): a label map on the same grid, `label` selected as by
+    ///   `selectingLabel`.
+    ///
+    /// - Throws: when the grids differ, the ROI or label is absent (the message lists those present), the
+    ///   structure set belongs to another frame of reference, or `roi` is given for a label map.
+    public static func loadMask(_ path: String, for image: LoadedImage, imagePath: String, label: Int? = nil,
+                                roi: String? = nil) throws -> LoadedMask {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue, isDICOM(path) {
+            let file = try DICOMFile(path: path)
+            if file.sopClassUID == RTStructureSet.sopClassUID || file.modality == "RTSTRUCT" {
+                return try RTStructureSet(file: file).mask(roi: roi, number: label, on: image.volume.geometry,
+                                                           frameOfReferenceUID: image.frameOfReferenceUID)
+            }
+        }
+        if let roi {
+            throw ImageIOError(path, "an ROI name (\(roi)) selects a structure of an RT Structure Set or DICOM SEG; "
+                               + "this mask is a label image (select with a label number)")
+        }
+        let labels = try read(path)
+        try image.volume.requireSameGrid(as: labels, path: imagePath, otherPath: path)
+        return LoadedMask(volume: try labels.selectingLabel(label, path: path))
+    }
+
     /// Whether `path` is a directory (read as a DICOM series) or a DICOM file: `.dcm`/`.dicom` suffix,
     /// the `DICM` prefix, or a recognisable data element at the start.
     static func isDICOM(_ path: String) -> Bool {
@@ -53,6 +79,13 @@ public struct LoadedImage: Sendable {
     public var metadata: AcquisitionMetadata? = nil
     /// What the reader skipped or worked around (non-DICOM files in a series directory, missing geometry,
     /// PET values left unconverted), one line each.
+    public var notes: [String] = []
+}
+
+/// A binary region on an image grid, with what the reader noticed while making it (contours skipped or clipped,
+/// frame of reference not checked), one line each.
+public struct LoadedMask: Sendable {
+    public var volume: Volume<Bool>
     public var notes: [String] = []
 }
 

@@ -77,14 +77,14 @@ public struct DICOMDataSet: Sendable {
     /// A text value with its padding removed; nil when absent or empty.
     public func string(_ tag: DICOMTag) -> String? {
         guard let bytes = bytes(tag) else { return nil }
-        let text = Self.decodeText(bytes).trimmingPadding
-        return text.isEmpty ? nil : text
+        let text = Self.trimmed(bytes[...])
+        return text.isEmpty ? nil : Self.decodeText(text)
     }
 
-    /// The values of a multi-valued text element (split at backslashes), each trimmed of spaces.
+    /// The values of a multi-valued text element (split at backslashes), each trimmed of padding.
     public func strings(_ tag: DICOMTag) -> [String] {
-        guard let text = string(tag) else { return [] }
-        return text.split(separator: "\\", omittingEmptySubsequences: false).map { Substring($0).trimmingSpaces }
+        guard let bytes = bytes(tag), !Self.trimmed(bytes[...]).isEmpty else { return [] }
+        return Self.values(bytes).map(Self.decodeText)
     }
 
     /// The numbers of a decimal or integer string (DS, IS) or of binary numbers (FD, FL, US, UL, SS, SL) when the
@@ -94,12 +94,13 @@ public struct DICOMDataSet: Sendable {
         if let vr = element.vr, let width = Self.binaryWidth[vr] {
             return stride(from: 0, to: bytes.count - width + 1, by: width).map { binaryNumber(bytes, at: $0, vr: vr) }
         }
-        var values: [Double] = []
-        for part in strings(tag) {
-            guard let value = Double(part) else { return [] }
-            values.append(value)
+        guard !Self.trimmed(bytes[...]).isEmpty else { return [] }
+        var numbers: [Double] = []
+        for text in Self.values(bytes) {
+            guard let number = Double(String(decoding: text, as: UTF8.self)) else { return [] }
+            numbers.append(number)
         }
-        return values
+        return numbers
     }
 
     /// The first number of `numbers(tag)`.
@@ -153,18 +154,21 @@ public struct DICOMDataSet: Sendable {
         return byteOrder == .little ? T(littleEndian: raw) : T(bigEndian: raw)
     }
 
-    static func decodeText(_ bytes: [UInt8]) -> String {
-        String(bytes: bytes, encoding: .utf8) ?? String(bytes: bytes, encoding: .isoLatin1) ?? ""
-    }
-}
-
-extension StringProtocol {
-    /// Without the trailing spaces and NULs that pad DICOM values to an even length, nor leading spaces.
-    var trimmingPadding: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " || $0 == "\0" }.reversed())
+    static func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        return String(bytes: bytes, encoding: .utf8) ?? String(bytes: bytes, encoding: .isoLatin1) ?? ""
     }
 
-    var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    /// The backslash-separated values of a text element, each trimmed of padding.
+    private static func values(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        bytes.split(separator: UInt8(ascii: "\\"), omittingEmptySubsequences: false).map(trimmed)
+    }
+
+    /// Without leading spaces and without the trailing spaces and NULs that pad values to an even length.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let space = UInt8(ascii: " ")
+        guard let first = bytes.firstIndex(where: { $0 != space }),
+              let last = bytes.lastIndex(where: { $0 != space && $0 != 0 }), first <= last else { return [] }
+        return bytes[first...last]
     }
 }

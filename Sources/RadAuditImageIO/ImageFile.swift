@@ -30,6 +30,7 @@ public enum ImageFile {
 
     /// The mask at `path` as a region on the grid of `image` (read from `imagePath`):
     /// - an RT Structure Set: the ROI named `roi` (or numbered `label`) rasterised onto the image grid;
+    /// - a DICOM Segmentation: segment number `label` (or labelled `roi`), its frames placed on the image grid;
     /// - anything else (NIfTI, NRRD, DICOM label image): a label map on the same grid, `label` selected as by
     ///   `selectingLabel`.
     ///
@@ -43,6 +44,10 @@ public enum ImageFile {
             if file.sopClassUID == RTStructureSet.sopClassUID || file.modality == "RTSTRUCT" {
                 return try RTStructureSet(file: file).mask(roi: roi, number: label, on: image.volume.geometry,
                                                            frameOfReferenceUID: image.frameOfReferenceUID)
+            }
+            if file.sopClassUID == DICOMSegmentation.sopClassUID || file.modality == "SEG" {
+                return try DICOMSegmentation(file: file).mask(segment: label, label: roi, on: image.volume.geometry,
+                                                              frameOfReferenceUID: image.frameOfReferenceUID)
             }
         }
         if let roi {

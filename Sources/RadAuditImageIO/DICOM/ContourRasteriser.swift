@@ -10,7 +10,7 @@ struct ContourRasteriser {
     let geometry: ImageGeometry
     private(set) var mask: [Bool]
     private(set) var notes: [String] = []
-    private let toIndex: [Double]
+    private let toIndex: GridIndexTransform
 
     /// Largest distance of a contour from a slice centre, and of its points from their mean plane, as a fraction
     /// of the slice spacing.
@@ -19,18 +19,7 @@ struct ContourRasteriser {
     init(geometry: ImageGeometry) throws {
         self.geometry = geometry
         mask = [Bool](repeating: false, count: geometry.size.count)
-        guard let inverse = Self.inverseGridMatrix(geometry) else {
-            throw ImageIOError("", "the image grid is degenerate (zero spacing or direction)")
-        }
-        toIndex = inverse
-    }
-
-    /// Continuous voxel index of an LPS point.
-    func index(of point: SIMD3<Double>) -> SIMD3<Double> {
-        let d = point - geometry.origin
-        let m = toIndex
-        return SIMD3(m[0] * d.x + m[1] * d.y + m[2] * d.z, m[3] * d.x + m[4] * d.y + m[5] * d.z,
-                     m[6] * d.x + m[7] * d.y + m[8] * d.z)
+        toIndex = try GridIndexTransform(geometry)
     }
 
     /// Fills one closed planar contour; `label` names it in notes about skipped or clipped contours.
@@ -40,7 +29,7 @@ struct ContourRasteriser {
             notes.append("\(label): fewer than 3 points; skipped")
             return
         }
-        let vertices = points.map(index(of:))
+        let vertices = points.map(toIndex.index(of:))
         guard vertices.allSatisfy({ $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }) else {
             notes.append("\(label): non-numeric coordinates; skipped")
             return
@@ -96,17 +85,5 @@ struct ContourRasteriser {
                 c += 2
             }
         }
-    }
-
-    /// The inverse of `direction · diag(spacing)`, row-major; nil when singular.
-    private static func inverseGridMatrix(_ g: ImageGeometry) -> [Double]? {
-        let d = g.direction, s = g.spacing
-        let m = [d[0] * s.x, d[1] * s.y, d[2] * s.z, d[3] * s.x, d[4] * s.y, d[5] * s.z, d[6] * s.x, d[7] * s.y, d[8] * s.z]
-        let cofactors = [m[4] * m[8] - m[5] * m[7], m[2] * m[7] - m[1] * m[8], m[1] * m[5] - m[2] * m[4],
-                         m[5] * m[6] - m[3] * m[8], m[0] * m[8] - m[2] * m[6], m[2] * m[3] - m[0] * m[5],
-                         m[3] * m[7] - m[4] * m[6], m[1] * m[6] - m[0] * m[7], m[0] * m[4] - m[1] * m[3]]
-        let determinant = m[0] * cofactors[0] + m[1] * cofactors[3] + m[2] * cofactors[6]
-        guard determinant.isFinite, abs(determinant) > 1e-12 else { return nil }
-        return cofactors.map { $0 / determinant }
     }
 }

@@ -13,6 +13,8 @@ public struct ExtractionError: Error, CustomStringConvertible, Sendable {
 public struct ExtractionResult: Sendable {
     public var features: [Feature]
     public var diagnostics: [DiagnosticValue]
+    /// What the readers skipped or worked around (files skipped in a DICOM directory, contours clipped), one line each.
+    public var notes: [String] = []
 }
 
 /// The IBSI pipeline from an image and a binary mask to feature values:
@@ -28,14 +30,22 @@ public struct FeatureExtractor: Sendable {
         self.concurrentFamilies = concurrentFamilies
     }
 
-    /// Reads the image and mask files, selects `label` and extracts.
-    public func extract(imagePath: String, maskPath: String, label: Int? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
-        let image = try ImageFile.read(imagePath)
-        let labels = try ImageFile.read(maskPath)
-        try image.requireSameGrid(as: labels, path: imagePath, otherPath: maskPath)
-        let mask = try labels.selectingLabel(label, path: maskPath)
+    /// Reads the image and the mask, selects the region and extracts.
+    ///
+    /// - Parameters:
+    ///   - imagePath: an image file, a DICOM file, or a directory holding a DICOM series.
+    ///   - maskPath: a label map on the image grid, an RT Structure Set, or a DICOM Segmentation.
+    ///   - label: the label of a label map, the segment number of a segmentation, or the ROI number of a structure set.
+    ///   - series: the SeriesInstanceUID to read when the image directory holds several series.
+    ///   - roi: the ROI name of a structure set, or the segment label of a segmentation.
+    public func extract(imagePath: String, maskPath: String, label: Int? = nil, series: String? = nil,
+                        roi: String? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
+        let image = try ImageFile.load(imagePath, series: series)
+        let mask = try ImageFile.loadMask(maskPath, for: image, imagePath: imagePath, label: label, roi: roi)
         do {
-            return try extract(image: image, mask: mask, diagnostics: diagnostics)
+            var result = try extract(image: image.volume, mask: mask.volume, diagnostics: diagnostics)
+            result.notes = image.notes + mask.notes
+            return result
         } catch let error as PreprocessingError {
             throw ExtractionError("\(imagePath): \(error.problem)")
         } catch let error as ExtractionError {

@@ -174,14 +174,17 @@ public struct DICOMSeriesScan: Sendable {
                 result.append(path)
                 continue
             }
-            let root = URL(fileURLWithPath: path)
-            guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
-                                                                  options: [.skipsHiddenFiles]) else {
+            guard let enumerator = FileManager.default.enumerator(atPath: path) else {
                 throw ImageIOError(path, "cannot be listed")
             }
+            let root = path.hasSuffix("/") ? path : path + "/"
             var found: [String] = []
-            for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-                found.append(url.path)
+            for case let relative as String in enumerator {
+                guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: root + relative, isDirectory: &isFolder), !isFolder.boolValue {
+                    found.append(root + relative)
+                }
             }
             result += found.sorted()
         }

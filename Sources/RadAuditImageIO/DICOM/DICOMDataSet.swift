@@ -1,22 +1,22 @@
 import Foundation
 
 /// Value representation of a DICOM element (PS3.5 §6.2), the two ASCII letters packed big-endian.
-struct ValueRepresentation: Hashable, Sendable, CustomStringConvertible {
+struct ValueRepresentation: Hashable, Sendable, ExpressibleByStringLiteral {
     var code: UInt16
 
     init(_ first: UInt8, _ second: UInt8) {
         code = UInt16(first) << 8 | UInt16(second)
     }
 
-    init(_ text: StaticString) {
+    init(stringLiteral text: StaticString) {
         let p = text.utf8Start
         self.init(p[0], p[1])
     }
 
-    static let ob = ValueRepresentation("OB"), ow = ValueRepresentation("OW"), sq = ValueRepresentation("SQ")
-    static let un = ValueRepresentation("UN"), fd = ValueRepresentation("FD"), fl = ValueRepresentation("FL")
-    static let us = ValueRepresentation("US"), ul = ValueRepresentation("UL"), ss = ValueRepresentation("SS")
-    static let sl = ValueRepresentation("SL")
+    static let ob: ValueRepresentation = "OB", ow: ValueRepresentation = "OW", sq: ValueRepresentation = "SQ"
+    static let un: ValueRepresentation = "UN", fd: ValueRepresentation = "FD", fl: ValueRepresentation = "FL"
+    static let us: ValueRepresentation = "US", ul: ValueRepresentation = "UL", ss: ValueRepresentation = "SS"
+    static let sl: ValueRepresentation = "SL"
 
     /// Whether both bytes are upper-case letters, as every VR is; a corrupt or implicit stream fails this.
     var isWellFormed: Bool {
@@ -25,20 +25,11 @@ struct ValueRepresentation: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether an explicit-VR element has 2 reserved bytes and a 32-bit length (PS3.5 Table 7.1-1).
-    var hasLongLength: Bool {
-        switch self {
-        case .ob, .ow, .sq, .un, ValueRepresentation("OD"), ValueRepresentation("OF"), ValueRepresentation("OL"),
-             ValueRepresentation("OV"), ValueRepresentation("SV"), ValueRepresentation("UC"),
-             ValueRepresentation("UR"), ValueRepresentation("UT"), ValueRepresentation("UV"):
-            true
-        default:
-            false
-        }
-    }
+    var hasLongLength: Bool { Self.longLength.contains(self) }
 
-    var description: String {
-        String(decoding: [UInt8(code >> 8), UInt8(code & 0xFF)], as: UTF8.self)
-    }
+    private static let longLength: Set<ValueRepresentation> = [
+        .ob, .ow, .sq, .un, "OD", "OF", "OL", "OV", "SV", "UC", "UR", "UT", "UV",
+    ]
 }
 
 /// One element's value: raw bytes, a sequence of items, or the fragments of encapsulated pixel data.
@@ -154,7 +145,7 @@ public struct DICOMDataSet: Sendable {
         return byteOrder == .little ? T(littleEndian: raw) : T(bigEndian: raw)
     }
 
-    static func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
+    private static func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
         if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         return String(bytes: bytes, encoding: .utf8) ?? String(bytes: bytes, encoding: .isoLatin1) ?? ""
     }

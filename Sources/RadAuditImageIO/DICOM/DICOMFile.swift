@@ -38,13 +38,17 @@ public struct DICOMFile: Sendable {
             metaElements.elements[tag] = try meta.readElement(limit: bytes.count, depth: 0)
         }
         let syntax = metaElements.string(.transferSyntaxUID).map(TransferSyntax.init(uid:))
-        var body = Array(bytes[meta.position...])
-        if syntax?.isDeflated == true { body = try RawDeflate.inflate(body, path: path) }
+        var body = bytes, bodyStart = meta.position
+        if syntax?.isDeflated == true {
+            body = try RawDeflate.inflate(Array(bytes[bodyStart...]), path: path)
+            bodyStart = 0
+        }
         // Without meta information (or with a syntax contradicted by the data), the first element decides.
         let declared = syntax ?? .implicitVRLittleEndian
-        let explicitVR = Self.firstElementHasExplicitVR(body) ?? declared.isExplicitVR
+        let explicitVR = Self.elementHasExplicitVR(body, at: bodyStart) ?? declared.isExplicitVR
         transferSyntax = syntax ?? (explicitVR ? .explicitVRLittleEndian : .implicitVRLittleEndian)
-        var reader = DICOMElementReader(bytes: body, path: path, explicitVR: explicitVR, byteOrder: declared.byteOrder)
+        var reader = DICOMElementReader(bytes: body, path: path, position: bodyStart, explicitVR: explicitVR,
+                                        byteOrder: declared.byteOrder)
         dataSet = try reader.readDataSet(stopAtPixelData: headerOnly)
         hasPixelData = dataSet.contains(.pixelData) || (headerOnly && reader.peekTag() == .pixelData)
     }
@@ -70,9 +74,9 @@ public struct DICOMFile: Sendable {
         return length < 0x1_0000 && length % 2 == 0
     }
 
-    /// Whether the first element of a data set carries a VR: nil when the data set is too short to tell.
-    private static func firstElementHasExplicitVR(_ bytes: [UInt8]) -> Bool? {
-        guard bytes.count >= 8 else { return nil }
-        return ValueRepresentation(bytes[4], bytes[5]).isWellFormed
+    /// Whether the element at `offset` carries a VR: nil when too few bytes are left to tell.
+    private static func elementHasExplicitVR(_ bytes: [UInt8], at offset: Int) -> Bool? {
+        guard bytes.count - offset >= 8 else { return nil }
+        return ValueRepresentation(bytes[offset + 4], bytes[offset + 5]).isWellFormed
     }
 }

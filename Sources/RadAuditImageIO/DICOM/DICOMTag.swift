@@ -33,9 +33,7 @@ extension DICOMTag {
     static let sequenceDelimitation = DICOMTag(0xFFFE, 0xE0DD)
 
     // Identification.
-    static let imageType = DICOMTag(0x0008, 0x0008)
     static let sopClassUID = DICOMTag(0x0008, 0x0016)
-    static let sopInstanceUID = DICOMTag(0x0008, 0x0018)
     static let studyDate = DICOMTag(0x0008, 0x0020)
     static let seriesDate = DICOMTag(0x0008, 0x0021)
     static let acquisitionDate = DICOMTag(0x0008, 0x0022)
@@ -44,10 +42,8 @@ extension DICOMTag {
     static let acquisitionDateTime = DICOMTag(0x0008, 0x002A)
     static let modality = DICOMTag(0x0008, 0x0060)
     static let manufacturer = DICOMTag(0x0008, 0x0070)
-    static let institutionName = DICOMTag(0x0008, 0x0080)
     static let seriesDescription = DICOMTag(0x0008, 0x103E)
     static let manufacturerModelName = DICOMTag(0x0008, 0x1090)
-    static let referencedSOPInstanceUID = DICOMTag(0x0008, 0x1155)
 
     // Patient attributes used for SUV (never copied into outputs).
     static let patientWeight = DICOMTag(0x0010, 0x1030)
@@ -99,7 +95,6 @@ extension DICOMTag {
     static let pixelRepresentation = DICOMTag(0x0028, 0x0103)
     static let rescaleIntercept = DICOMTag(0x0028, 0x1052)
     static let rescaleSlope = DICOMTag(0x0028, 0x1053)
-    static let rescaleType = DICOMTag(0x0028, 0x1054)
 
     // Functional groups of multi-frame images (PS3.3 C.7.6.16).
     static let sharedFunctionalGroupsSequence = DICOMTag(0x5200, 0x9229)
@@ -108,12 +103,7 @@ extension DICOMTag {
     static let planePositionSequence = DICOMTag(0x0020, 0x9113)
     static let planeOrientationSequence = DICOMTag(0x0020, 0x9116)
     static let pixelValueTransformationSequence = DICOMTag(0x0028, 0x9145)
-    static let ctExposureSequence = DICOMTag(0x0018, 0x9321)
-    static let ctXRayDetailsSequence = DICOMTag(0x0018, 0x9325)
-    static let ctReconstructionSequence = DICOMTag(0x0018, 0x9314)
     static let exposureInmAs = DICOMTag(0x0018, 0x9332)
-    static let mrTimingAndRelatedParametersSequence = DICOMTag(0x0018, 0x9112)
-    static let mrEchoSequence = DICOMTag(0x0018, 0x9114)
     static let effectiveEchoTime = DICOMTag(0x0018, 0x9082)
 
     // PET.

@@ -20,9 +20,16 @@ public enum ImageFile {
         guard FileManager.default.fileExists(atPath: path) else { throw ImageIOError(path, "no such file") }
         if isDICOM(path) {
             let scan = try DICOMSeriesScan.scan([path])
-            var image = try scan.select(series).load()
-            image.notes = scan.notes + image.notes
-            return image
+            let chosen = try scan.select(series)
+            do {
+                var image = try chosen.load()
+                image.notes = scan.notes + image.notes
+                return image
+            } catch let error as ImageIOError where !scan.notes.isEmpty {
+                // A slice reported missing may be a file that could not be read: say which were skipped.
+                throw ImageIOError(error.path, error.problem + " (" + scan.notes.prefix(3).joined(separator: "; ")
+                                   + (scan.notes.count > 3 ? "; …" : "") + ")")
+            }
         }
         throw ImageIOError(path, "unknown image format (expected .nii, .nii.gz, .hdr/.img, .nrrd, .nhdr, "
                            + "a DICOM file or a directory holding a DICOM series)")

@@ -115,3 +115,46 @@ func ctSmallRelabelled(_ uid: String) throws -> (bytes: [UInt8], dataSetStart: I
         "\(error)".contains("unsupported transfer syntax JPEG Lossless") && "\(error)".contains("CT_jpeg.dcm")
     }
 }
+
+@Test func truncatedSliceInASeriesIsNamed() throws {
+    let files = try dicomFiles(in: ct5NSeries)
+    let path = try directory(with: files)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let victim = path + "/" + URL(fileURLWithPath: files[2]).lastPathComponent
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: victim))
+    try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: victim))
+    #expect {
+        try ImageFile.load(path)
+    } throws: { error in
+        "\(error)".contains(victim) && "\(error)".contains("truncated")
+    }
+}
+
+@Test func corruptFilesInASeriesNeverCrashTheSeriesReader() throws {
+    let files = try dicomFiles(in: ct5NSeries)
+    var generator = SplitMix64(state: 11)
+    for _ in 0..<25 {
+        let path = try directory(with: files)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let victim = path + "/" + URL(fileURLWithPath: files[Int.random(in: 0..<files.count, using: &generator)]).lastPathComponent
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: victim)))
+        for _ in 0..<Int.random(in: 1...4, using: &generator) {
+            bytes[Int.random(in: 0..<min(bytes.count, 1200), using: &generator)] ^= UInt8(1) << UInt8.random(in: 0..<8, using: &generator)
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: victim))
+        _ = try? ImageFile.load(path)
+    }
+}
+
+@Test func unreadableSliceIsNamedWhenItLeavesAGap() throws {
+    let files = try dicomFiles(in: ctPhantomSeries)
+    let path = try directory(with: files)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let victim = path + "/" + URL(fileURLWithPath: files[20]).lastPathComponent
+    try Data("garbage".utf8).write(to: URL(fileURLWithPath: victim))
+    #expect {
+        try ImageFile.load(path)
+    } throws: { error in
+        "\(error)".contains("missing slice") && "\(error)".contains("skipped \(victim)")
+    }
+}

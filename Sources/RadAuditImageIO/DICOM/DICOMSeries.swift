@@ -47,7 +47,7 @@ public struct DICOMSeries: Sendable {
                 let label = frameCount > 1 ? "\(header.path) frame \(frame.frame + 1)" : header.path
                 slices.append(SliceStack.Slice(plane: frame.plane, pixelSpacing: d.numbers(.pixelSpacing),
                                                sliceSpacing: frame.sliceSpacing,
-                                               instanceNumber: d.number(.instanceNumber).map { $0.isFinite ? Int($0.rounded()) : 0 } ?? 0,
+                                               instanceNumber: d.number(.instanceNumber).map { abs($0) < 1e9 ? Int($0.rounded()) : 0 } ?? 0,
                                                label: label))
                 sources.append((index, frame))
             }

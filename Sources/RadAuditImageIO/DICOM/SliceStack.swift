@@ -84,7 +84,7 @@ struct SliceStack {
         }
         for (k, gap) in gaps.enumerated() where abs(gap - typical) > tolerance {
             let multiple = (gap / typical).rounded()
-            if multiple >= 2, abs(gap - multiple * typical) <= tolerance * multiple {
+            if multiple >= 2, multiple < 1e6, abs(gap - multiple * typical) <= tolerance * multiple {
                 throw ImageIOError(path, "missing slice: \(Int(multiple) - 1) slice(s) absent between \(labels[k]) and "
                                    + "\(labels[k + 1]) (gap \(format(gap)) mm, slice spacing \(format(typical)) mm)")
             }

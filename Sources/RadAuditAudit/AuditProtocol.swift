@@ -9,7 +9,7 @@ public struct AuditProtocol: Sendable, Hashable, Decodable {
     /// Seed of every random draw of an audit.
     public var seed: UInt64?
     public var extraction: ExtractionSettings
-    public var perturbations: PerturbationSettings
+    public var perturbations: ProtocolPerturbations
     public var stability: StabilitySettings
 
     /// The seed used when a protocol names none (recorded in every output all the same).
@@ -17,7 +17,7 @@ public struct AuditProtocol: Sendable, Hashable, Decodable {
 
     public init(name: String? = nil, description: String? = nil, seed: UInt64? = nil,
                 extraction: ExtractionSettings = ExtractionSettings(),
-                perturbations: PerturbationSettings = PerturbationSettings(), stability: StabilitySettings = StabilitySettings()) {
+                perturbations: ProtocolPerturbations = ProtocolPerturbations(), stability: StabilitySettings = StabilitySettings()) {
         self.name = name
         self.description = description
         self.seed = seed
@@ -35,7 +35,7 @@ public struct AuditProtocol: Sendable, Hashable, Decodable {
         description = try c.decodeIfPresent(String.self, forKey: .description)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
         extraction = try c.decodeIfPresent(ExtractionSettings.self, forKey: .extraction) ?? ExtractionSettings()
-        perturbations = try c.decodeIfPresent(PerturbationSettings.self, forKey: .perturbations) ?? PerturbationSettings()
+        perturbations = try c.decodeIfPresent(ProtocolPerturbations.self, forKey: .perturbations) ?? ProtocolPerturbations()
         stability = try c.decodeIfPresent(StabilitySettings.self, forKey: .stability) ?? StabilitySettings()
     }
 

@@ -15,10 +15,10 @@ public enum CSVTable {
 
     /// Rows of a CSV file with a header, as dictionaries.
     public static func read(_ path: String) throws -> (header: [String], rows: [[String: String]]) {
-        guard let stream = InputStream(fileAtPath: path), FileManager.default.fileExists(atPath: path) else {
-            throw CohortError(description: "\(path): no such file")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CohortError(description: "\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"))
         }
-        let reader = try CSVReader(stream: stream, hasHeaderRow: true)
+        let reader = try CSVReader(string: text, hasHeaderRow: true)
         let header = reader.headerRow ?? []
         var rows: [[String: String]] = []
         while let row = reader.next() {

@@ -32,12 +32,12 @@ public struct CohortError: Error, CustomStringConvertible, Sendable {
 /// `CASES.csv`: `case_id,image,mask` plus optional `site,label,roi`. Relative paths are relative to the table.
 public enum Cohort {
     public static func load(_ path: String) throws -> [AuditCase] {
-        guard let stream = InputStream(fileAtPath: path), FileManager.default.fileExists(atPath: path) else {
-            throw CohortError(description: "\(path): no such file")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CohortError(description: "\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"))
         }
         let reader: CSVReader
         do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true)
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
         } catch {
             throw CohortError(description: "\(path): not a CSV table (\(error))")
         }

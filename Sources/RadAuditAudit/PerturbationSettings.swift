@@ -2,7 +2,7 @@ import RadAuditExtraction
 
 /// The `perturbations:` section of a protocol. Every listed value is one variant; noise and contour
 /// randomisation make one variant per repetition; chains combine steps, drawing one setting per step.
-public struct PerturbationSettings: Sendable, Hashable, Decodable {
+public struct ProtocolPerturbations: Sendable, Hashable, Decodable {
     /// Additive Gaussian noise.
     public struct Noise: Sendable, Hashable, Decodable {
         public var repetitions: Int

@@ -13,25 +13,39 @@ public struct ExtractionError: Error, CustomStringConvertible, Sendable {
 public struct ExtractionResult: Sendable {
     public var features: [Feature]
     public var diagnostics: [DiagnosticValue]
+    /// What the readers skipped or worked around (files skipped in a DICOM directory, contours clipped), one line each.
+    public var notes: [String] = []
 }
 
 /// The IBSI pipeline from an image and a binary mask to feature values:
 /// (interpolation) → ROI crop → re-segmentation → discretisation → the requested feature families.
 public struct FeatureExtractor: Sendable {
     public var settings: ExtractionSettings
+    /// Compute the families of one extraction on all cores. Callers that already run extractions in parallel
+    /// (audits with `--jobs`) turn it off so that each job uses one core.
+    public var concurrentFamilies: Bool
 
-    public init(settings: ExtractionSettings) {
+    public init(settings: ExtractionSettings, concurrentFamilies: Bool = true) {
         self.settings = settings
+        self.concurrentFamilies = concurrentFamilies
     }
 
-    /// Reads the image and mask files, selects `label` and extracts.
-    public func extract(imagePath: String, maskPath: String, label: Int? = nil) throws -> ExtractionResult {
-        let image = try ImageFile.read(imagePath)
-        let labels = try ImageFile.read(maskPath)
-        try image.requireSameGrid(as: labels, path: imagePath, otherPath: maskPath)
-        let mask = try labels.selectingLabel(label, path: maskPath)
+    /// Reads the image and the mask, selects the region and extracts.
+    ///
+    /// - Parameters:
+    ///   - imagePath: an image file, a DICOM file, or a directory holding a DICOM series.
+    ///   - maskPath: a label map on the image grid, an RT Structure Set, or a DICOM Segmentation.
+    ///   - label: the label of a label map, the segment number of a segmentation, or the ROI number of a structure set.
+    ///   - series: the SeriesInstanceUID to read when the image directory holds several series.
+    ///   - roi: the ROI name of a structure set, or the segment label of a segmentation.
+    public func extract(imagePath: String, maskPath: String, label: Int? = nil, series: String? = nil,
+                        roi: String? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
+        let image = try ImageFile.load(imagePath, series: series)
+        let mask = try ImageFile.loadMask(maskPath, for: image, imagePath: imagePath, label: label, roi: roi)
         do {
-            return try extract(image: image, mask: mask)
+            var result = try extract(image: image.volume, mask: mask.volume, diagnostics: diagnostics)
+            result.notes = image.notes + mask.notes
+            return result
         } catch let error as PreprocessingError {
             throw ExtractionError("\(imagePath): \(error.problem)")
         } catch let error as ExtractionError {
@@ -40,73 +54,100 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Extracts every requested family from `image` within `mask` (same grid).
-    public func extract(image: Volume<Double>, mask: Volume<Bool>) throws -> ExtractionResult {
-        guard mask.voxels.contains(true) else { throw ExtractionError("the mask is empty") }
+    ///
+    /// - Parameter diagnostics: also record the IBSI diagnostic values; this interpolates the whole image, where
+    ///   without them only the part of the grid around the ROI is interpolated (the same values, less work).
+    public func extract(image: Volume<Double>, mask: Volume<Bool>, diagnostics wantDiagnostics: Bool = false) throws -> ExtractionResult {
+        guard let sourceBox = BoundingBox(of: mask.voxels, size: mask.size) else { throw ExtractionError("the mask is empty") }
         for (value, inside) in zip(image.voxels, mask.voxels) where inside && !value.isFinite {
             throw ExtractionError("the ROI contains a non-finite intensity (\(value))")
         }
-        var diagnostics = DiagnosticsRecorder()
-        diagnostics.recordImage(image, step: "init_img")
-        diagnostics.recordROI(RegionOfInterest(image: image, morphologicalMask: mask.voxels, intensityMask: mask.voxels),
-                              gridSize: image.size, step: "init_roi")
+        var diagnostics: DiagnosticsRecorder?
+        if wantDiagnostics {
+            diagnostics = DiagnosticsRecorder()
+            diagnostics?.recordImage(image, step: "init_img")
+            diagnostics?.recordROI(RegionOfInterest(image: image, morphologicalMask: mask.voxels, intensityMask: mask.voxels),
+                                   gridSize: image.size, step: "init_roi")
+        }
         var (image, mask) = (image, mask)
+        var gridSize = image.size
         if let interpolation = settings.interpolation?.interpolation {
-            mask = try interpolation.resample(mask)
+            let target = try interpolation.grid(for: image.geometry).geometry
+            gridSize = target.size
+            let window = wantDiagnostics ? nil
+                : try interpolation.window(covering: sourceBox, of: image.geometry, margin: Self.peakMargin(target.spacing) &+ 1)
+            mask = try interpolation.resample(mask, window: window)
             guard mask.voxels.contains(true) else {
                 throw ExtractionError("the mask is empty after interpolation (partial-volume threshold \(interpolation.maskThreshold))")
             }
-            image = try interpolation.resample(image)
+            image = try interpolation.resample(image, window: window)
         }
-        diagnostics.recordImage(image, step: "interp_img")
+        diagnostics?.recordImage(image, step: "interp_img")
         let roiBox = BoundingBox(of: mask.voxels, size: mask.size)!
         // The local intensity peak looks up to 6.2 mm beyond the ROI: keep that margin of image around it.
-        let margin = SIMD3<Int>((0..<3).map { Int((LocalIntensityFeatures.peakRadius / image.geometry.spacing[$0]).rounded(.up)) })
-        let paddedBox = roiBox.expanded(by: margin, within: image.size)
+        let paddedBox = roiBox.expanded(by: Self.peakMargin(image.geometry.spacing), within: image.size)
         let croppedMask = mask.cropped(to: paddedBox).voxels
         var padded = RegionOfInterest(image: image.cropped(to: paddedBox), morphologicalMask: croppedMask, intensityMask: croppedMask)
-        diagnostics.recordROI(padded, gridSize: image.size, step: "interp_roi")
+        diagnostics?.recordROI(padded, gridSize: gridSize, step: "interp_roi")
         try settings.resegmentation?.resegmentation.apply(to: &padded)
-        diagnostics.recordROI(padded, gridSize: image.size, step: "reseg_roi")
+        diagnostics?.recordROI(padded, gridSize: gridSize, step: "reseg_roi")
         let region = padded.cropped(to: BoundingBox(lower: roiBox.lower &- paddedBox.lower, upper: roiBox.upper &- paddedBox.lower))
-        return ExtractionResult(features: try features(region: region, padded: padded), diagnostics: diagnostics.values)
+        return ExtractionResult(features: try features(region: region, padded: padded), diagnostics: diagnostics?.values ?? [])
+    }
+
+    /// Voxels per axis covered by the local intensity peak's sphere.
+    private static func peakMargin(_ spacing: SIMD3<Double>) -> SIMD3<Int> {
+        SIMD3((0..<3).map { Int((LocalIntensityFeatures.peakRadius / spacing[$0]).rounded(.up)) })
     }
 
     /// Every requested family; `padded` is `region` with a margin of image around it for the local intensity peak.
     private func features(region: RegionOfInterest, padded: RegionOfInterest) throws -> [Feature] {
         let texture = settings.families.contains(where: \.isTexture)
             ? try discretisation(settings.discretisation.texture).apply(to: region) : nil
+        // Families are independent: compute them on all cores, then concatenate in IBSI order.
+        let families = settings.families
+        let results = ConcurrentResults<[Feature]>(count: families.count)
+        let work: @Sendable (Int) -> Void = { index in
+            results.store(Result { try compute(families[index], region: region, padded: padded, texture: texture) }, at: index)
+        }
+        if concurrentFamilies {
+            DispatchQueue.concurrentPerform(iterations: families.count, execute: work)
+        } else {
+            families.indices.forEach(work)
+        }
+        return try results.values().flatMap { $0 }
+    }
+
+    private func compute(_ family: FeatureFamily, region: RegionOfInterest, padded: RegionOfInterest,
+                         texture: DiscretisedRegion?) throws -> [Feature] {
         let dimensions = Set(settings.texture.dimensions)
         let t = settings.texture
-        var features: [Feature] = []
-        for family in settings.families {
-            switch family {
-            case .morphology:
-                features += MorphologicalFeatures.compute(region)
-            case .localIntensity:
-                features += LocalIntensityFeatures.compute(padded)
-            case .intensityStatistics:
-                features += IntensityStatisticsFeatures.compute(region.maskedIntensities)
-            case .intensityHistogram:
-                let discretised = try discretisation(settings.discretisation.histogram).apply(to: region)
-                features += IntensityHistogramFeatures.compute(levels: discretised.levels, levelCount: discretised.levelCount)
-            case .intensityVolumeHistogram:
-                features += try intensityVolumeHistogram(region)
-            case .glcm:
-                features += GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance)
-            case .glrlm:
-                features += GreyLevelRunLengthFeatures.compute(texture!, dimensions: dimensions)
-            case .glszm:
-                features += GreyLevelSizeZoneFeatures.compute(texture!, dimensions: dimensions)
-            case .gldzm:
-                features += GreyLevelDistanceZoneFeatures.compute(texture!, dimensions: dimensions)
-            case .ngtdm:
-                features += NeighbourhoodGreyToneDifferenceFeatures.compute(texture!, dimensions: dimensions, distance: t.ngtdmDistance)
-            case .ngldm:
-                features += NeighbouringGreyLevelDependenceFeatures.compute(texture!, dimensions: dimensions,
-                                                                            distance: t.ngldmDistance, coarseness: t.ngldmAlpha)
-            }
+        switch family {
+        case .morphology:
+            return MorphologicalFeatures.compute(region)
+        case .localIntensity:
+            return LocalIntensityFeatures.compute(padded)
+        case .intensityStatistics:
+            return IntensityStatisticsFeatures.compute(region.maskedIntensities)
+        case .intensityHistogram:
+            let discretised = try discretisation(settings.discretisation.histogram).apply(to: region)
+            return IntensityHistogramFeatures.compute(levels: discretised.levels, levelCount: discretised.levelCount)
+        case .intensityVolumeHistogram:
+            return try intensityVolumeHistogram(region)
+        case .glcm:
+            return GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance)
+        case .glrlm:
+            return GreyLevelRunLengthFeatures.compute(texture!, dimensions: dimensions)
+        case .glszm:
+            return GreyLevelSizeZoneFeatures.compute(texture!, dimensions: dimensions)
+        case .gldzm:
+            return GreyLevelDistanceZoneFeatures.compute(texture!, dimensions: dimensions)
+        case .ngtdm:
+            return NeighbourhoodGreyToneDifferenceFeatures.compute(texture!, dimensions: dimensions, distance: t.ngtdmDistance)
+        case .ngldm:
+            return NeighbouringGreyLevelDependenceFeatures.compute(texture!, dimensions: dimensions,
+                                                                   distance: t.ngldmDistance, coarseness: t.ngldmAlpha)
         }
-        return features
     }
 
     /// The preprocessing discretisation for a protocol setting, anchored at the re-segmentation lower bound.
@@ -142,4 +183,17 @@ public struct FeatureExtractor: Sendable {
             return IntensityVolumeHistogramFeatures.compute(levels, lowest: 1, highest: Double(bins), step: 1)
         }
     }
+}
+
+/// Slots for the results of concurrent work, filled from any thread and read in order afterwards.
+final class ConcurrentResults<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ result: Result<Value, Error>, at index: Int) { lock.withLock { slots[index] = result } }
+
+    /// The values in slot order; rethrows the first error.
+    func values() throws -> [Value] { try lock.withLock { slots }.map { try $0!.get() } }
 }

@@ -1,4 +1,5 @@
 import RadAuditImageIO
+import RadAuditPreprocessing
 
 /// Marching cubes (Lorensen & Cline 1987) on a binary mask at iso-level 0.5, as IBSI suggests for the
 /// ROI mesh (WRJH).
@@ -18,7 +19,7 @@ enum MarchingCubes {
     /// for an empty mask. Vertex lattice coordinates count from the corner of the mask's bounding box
     /// less one voxel of padding.
     static func mesh(of mask: [Bool], size: GridSize, spacing: SIMD3<Double>) -> TriangleMesh {
-        guard let box = MaskBoundingBox(mask: mask, gridSize: size) else {
+        guard let box = BoundingBox(of: mask, size: size) else {
             return TriangleMesh(latticeVertices: [], triangles: [], spacing: spacing)
         }
         let padded = GridSize(x: box.size.x + 2, y: box.size.y + 2, z: box.size.z + 2)

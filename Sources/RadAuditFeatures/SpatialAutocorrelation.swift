@@ -1,4 +1,5 @@
 import RadAuditImageIO
+import RadAuditPreprocessing
 
 /// Moran's I index (N365) and Geary's C measure (NPT7) of the intensities in a mask, with the IBSI
 /// weights `w = 1/‖Δ‖`: the inverse Euclidean distance (mm) between the centres of two distinct voxels,
@@ -27,9 +28,9 @@ struct SpatialAutocorrelation: Sendable {
 
     init(intensities: [Double], mask: [Bool], size: GridSize, spacing: SIMD3<Double>) {
         (moransI, gearysC) = (.nan, .nan)
-        guard let box = MaskBoundingBox(mask: mask, gridSize: size) else { return }
-        let inside = box.crop(mask, gridSize: size)
-        let values = box.crop(intensities, gridSize: size)
+        guard let box = BoundingBox(of: mask, size: size) else { return }
+        let inside = box.crop(mask, in: size)
+        let values = box.crop(intensities, in: size)
         var count = 0
         var sum = 0.0
         for (x, isInside) in zip(values, inside) where isInside {

@@ -1,18 +1,83 @@
 import Foundation
 
-/// Reads any supported volume format, chosen by file name: NIfTI (`.nii`, `.nii.gz`, `.hdr`, `.img`) or
-/// NRRD (`.nrrd`, `.nhdr`).
+/// Reads any supported volume format, chosen by file name: NIfTI (`.nii`, `.nii.gz`, `.hdr`, `.img`), NRRD
+/// (`.nrrd`, `.nhdr`), or DICOM: a directory holding a series, or one DICOM file (`.dcm`, or any file starting
+/// with the DICOM preamble).
 public enum ImageFile {
-    public static func read(_ path: String) throws -> Volume<Double> { try load(path).volume }
+    /// - Parameter series: the SeriesInstanceUID to read when a DICOM directory holds several series.
+    public static func read(_ path: String, series: String? = nil) throws -> Volume<Double> {
+        try load(path, series: series).volume
+    }
 
     /// The volume and the voxel type stored in the file.
-    public static func load(_ path: String) throws -> LoadedImage {
+    ///
+    /// - Parameter series: the SeriesInstanceUID to read when a DICOM directory holds several series.
+    public static func load(_ path: String, series: String? = nil) throws -> LoadedImage {
         let lower = path.lowercased()
         let stem = lower.hasSuffix(".gz") ? String(lower.dropLast(3)) : lower
         if stem.hasSuffix(".nrrd") || stem.hasSuffix(".nhdr") { return try NRRD.load(path) }
         if stem.hasSuffix(".nii") || stem.hasSuffix(".hdr") || stem.hasSuffix(".img") { return try NIfTI.load(path) }
         guard FileManager.default.fileExists(atPath: path) else { throw ImageIOError(path, "no such file") }
-        throw ImageIOError(path, "unknown image format (expected .nii, .nii.gz, .hdr/.img, .nrrd or .nhdr)")
+        if isDICOM(path) {
+            let scan = try DICOMSeriesScan.scan([path])
+            let chosen = try scan.select(series)
+            do {
+                var image = try chosen.load()
+                image.notes = scan.notes + image.notes
+                return image
+            } catch let error as ImageIOError where !scan.notes.isEmpty {
+                // A slice reported missing may be a file that could not be read: say which were skipped.
+                throw ImageIOError(error.path, error.problem + " (" + scan.notes.prefix(3).joined(separator: "; ")
+                                   + (scan.notes.count > 3 ? "; …" : "") + ")")
+            }
+        }
+        throw ImageIOError(path, "unknown image format (expected .nii, .nii.gz, .hdr/.img, .nrrd, .nhdr, "
+                           + "a DICOM file or a directory holding a DICOM series)")
+    }
+
+    /// The mask at `path` as a region on the grid of `image` (read from `imagePath`):
+    /// - an RT Structure Set: the ROI named `roi` (or numbered `label`) rasterised onto the image grid;
+    /// - a DICOM Segmentation: segment number `label` (or labelled `roi`), its frames placed on the image grid;
+    /// - anything else (NIfTI, NRRD, DICOM label image): a label map on the same grid, `label` selected as by
+    ///   `selectingLabel`.
+    ///
+    /// - Throws: when the grids differ, the ROI or label is absent (the message lists those present), the
+    ///   structure set belongs to another frame of reference, or `roi` is given for a label map.
+    public static func loadMask(_ path: String, for image: LoadedImage, imagePath: String, label: Int? = nil,
+                                roi: String? = nil) throws -> LoadedMask {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue, isDICOM(path) {
+            let file = try DICOMFile(path: path)
+            if file.sopClassUID == RTStructureSet.sopClassUID || file.modality == "RTSTRUCT" {
+                return try RTStructureSet(file: file).mask(roi: roi, number: label, on: image.volume.geometry,
+                                                           frameOfReferenceUID: image.frameOfReferenceUID)
+            }
+            if file.sopClassUID == DICOMSegmentation.sopClassUID || file.modality == "SEG" {
+                return try DICOMSegmentation(file: file).mask(segment: label, label: roi, on: image.volume.geometry,
+                                                              frameOfReferenceUID: image.frameOfReferenceUID)
+            }
+        }
+        if let roi {
+            throw ImageIOError(path, "an ROI name (\(roi)) selects a structure of an RT Structure Set or DICOM SEG; "
+                               + "this mask is a label image (select with a label number)")
+        }
+        let labels = try read(path)
+        try image.volume.requireSameGrid(as: labels, path: imagePath, otherPath: path)
+        return LoadedMask(volume: try labels.selectingLabel(label, path: path))
+    }
+
+    /// Whether `path` is a directory (read as a DICOM series) or a DICOM file: `.dcm`/`.dicom` suffix,
+    /// the `DICM` prefix, or a recognisable data element at the start.
+    static func isDICOM(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+        if isDirectory.boolValue { return true }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".dcm") || lower.hasSuffix(".dicom") { return true }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let start = [UInt8]((try? handle.read(upToCount: 132)) ?? Data())
+        return DICOMFile.hasPreamble(start) || DICOMFile.startsWithDataElement(start)
     }
 }
 
@@ -20,6 +85,20 @@ public enum ImageFile {
 public struct LoadedImage: Sendable {
     public var volume: Volume<Double>
     public var storedType: VoxelType
+    /// DICOM only: the FrameOfReferenceUID, to check RT structure sets and segmentations against.
+    public var frameOfReferenceUID: String? = nil
+    /// DICOM only: how the image was acquired (no patient identifiers).
+    public var metadata: AcquisitionMetadata? = nil
+    /// What the reader skipped or worked around (non-DICOM files in a series directory, missing geometry,
+    /// PET values left unconverted), one line each.
+    public var notes: [String] = []
+}
+
+/// A binary region on an image grid, with what the reader noticed while making it (contours skipped or clipped,
+/// frame of reference not checked), one line each.
+public struct LoadedMask: Sendable {
+    public var volume: Volume<Bool>
+    public var notes: [String] = []
 }
 
 /// Turning a mask or label map into a binary region.

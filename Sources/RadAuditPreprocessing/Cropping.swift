@@ -34,6 +34,21 @@ public struct BoundingBox: Hashable, Sendable {
         self.init(lower: lo, upper: hi &+ 1)
     }
 
+    /// The values of a grid of `size` (in grid order) that lie in the box, in grid order.
+    public func crop<Element>(_ values: [Element], in size: GridSize) -> [Element] {
+        precondition(values.count == size.count, "values do not match the grid")
+        let target = self.size
+        var cropped: [Element] = []
+        cropped.reserveCapacity(target.count)
+        for k in lower.z..<upper.z {
+            for j in lower.y..<upper.y {
+                let start = size.index(lower.x, j, k)
+                cropped.append(contentsOf: values[start..<start + target.x])
+            }
+        }
+        return cropped
+    }
+
     /// The box grown by `margin` voxels on every side, clipped to a grid of `size`.
     public func expanded(by margin: SIMD3<Int>, within size: GridSize) -> BoundingBox {
         BoundingBox(lower: pointwiseMax(lower &- margin, .zero),
@@ -44,18 +59,9 @@ public struct BoundingBox: Hashable, Sendable {
 public extension Volume {
     /// The sub-volume inside `box`, with the origin moved to the box's first voxel.
     func cropped(to box: BoundingBox) -> Volume {
-        let target = box.size
-        var values: [Voxel] = []
-        values.reserveCapacity(target.count)
-        let source = geometry.size
-        for k in box.lower.z..<box.upper.z {
-            for j in box.lower.y..<box.upper.y {
-                let start = source.index(box.lower.x, j, k)
-                values.append(contentsOf: voxels[start..<start + target.x])
-            }
-        }
+        let values = box.crop(voxels, in: geometry.size)
         var cropped = geometry
-        cropped.size = target
+        cropped.size = box.size
         cropped.origin = geometry.physicalPoint(SIMD3(Double(box.lower.x), Double(box.lower.y), Double(box.lower.z)))
         return Volume(geometry: cropped, voxels: values)
     }

@@ -69,42 +69,86 @@ public struct Interpolation: Hashable, Sendable {
         return (target, start, step)
     }
 
-    /// The image on the interpolation grid, rounded when `roundingStep` is set.
-    public func resample(_ image: Volume<Double>) throws -> Volume<Double> {
-        var result = try resample(image, kernel: imageKernel)
+    /// The part of the interpolation grid that can hold the ROI `mask` (a box on `geometry`), grown by
+    /// `margin` voxels of the new grid and clipped to it.
+    public func window(covering mask: BoundingBox, of geometry: ImageGeometry, margin: SIMD3<Int>) throws -> BoundingBox {
+        let (target, start, step) = try grid(for: geometry)
+        var lower = SIMD3<Int>.zero, upper = SIMD3<Int>.zero
+        let n = [target.size.x, target.size.y, target.size.z]
+        for axis in 0..<3 {
+            // Interpolated mask values can be non-zero only within one source voxel of the mask.
+            let first = Int(((Double(mask.lower[axis]) - 1 - start[axis]) / step[axis]).rounded(.down))
+            let last = Int(((Double(mask.upper[axis]) - start[axis]) / step[axis]).rounded(.up))
+            lower[axis] = max(0, first - margin[axis])
+            upper[axis] = min(n[axis], last + 1 + margin[axis])
+        }
+        return BoundingBox(lower: lower, upper: upper)
+    }
+
+    /// The image on the interpolation grid (or on its part `window`), rounded when `roundingStep` is set.
+    /// A window gives the same values as resampling the whole image and cropping, but reads only the source voxels
+    /// it needs.
+    public func resample(_ image: Volume<Double>, window: BoundingBox? = nil) throws -> Volume<Double> {
+        var result = try resample(image, kernel: imageKernel, window: window)
         if let roundingStep {
             for i in result.voxels.indices { result.voxels[i] = (result.voxels[i] / roundingStep).rounded() * roundingStep }
         }
         return result
     }
 
-    /// The mask on the interpolation grid: interpolated as a fraction, then thresholded.
-    public func resample(_ mask: Volume<Bool>) throws -> Volume<Bool> {
-        let fractions = try resample(Volume(geometry: mask.geometry, voxels: mask.voxels.map { $0 ? 1.0 : 0.0 }), kernel: maskKernel)
+    /// The mask on the interpolation grid (or on its part `window`): interpolated as a fraction, then thresholded.
+    public func resample(_ mask: Volume<Bool>, window: BoundingBox? = nil) throws -> Volume<Bool> {
+        let fractions = try resample(Volume(geometry: mask.geometry, voxels: mask.voxels.map { $0 ? 1.0 : 0.0 }),
+                                     kernel: maskKernel, window: window)
         return Volume(geometry: fractions.geometry, voxels: fractions.voxels.map { $0 >= maskThreshold - 1e-12 })
     }
 
-    private func resample(_ volume: Volume<Double>, kernel: Kernel) throws -> Volume<Double> {
-        let (target, start, step) = try grid(for: volume.geometry)
-        var values = volume.voxels
-        var size = volume.size
+    /// Source voxels kept beyond the window so that kernels (and the B-spline prefilter, whose boundary effect
+    /// decays as 0.268^d) see the same values as on the whole image.
+    private static func sourceMargin(_ kernel: Kernel) -> Int { kernel == .cubicSpline ? 28 : 2 }
+
+    private func resample(_ volume: Volume<Double>, kernel: Kernel, window: BoundingBox?) throws -> Volume<Double> {
+        let (target, fullStart, step) = try grid(for: volume.geometry)
+        let window = window ?? BoundingBox(lower: .zero, upper: SIMD3(target.size.x, target.size.y, target.size.z))
+        // Crop the source to what the window needs.
+        var sourceLower = SIMD3<Int>.zero, sourceUpper = SIMD3<Int>.zero
+        let n = [volume.size.x, volume.size.y, volume.size.z]
+        for axis in 0..<3 {
+            if spacing[axis] == nil {
+                (sourceLower[axis], sourceUpper[axis]) = (window.lower[axis], window.upper[axis])
+                continue
+            }
+            let first = fullStart[axis] + Double(window.lower[axis]) * step[axis]
+            let last = fullStart[axis] + Double(window.upper[axis] - 1) * step[axis]
+            let m = Self.sourceMargin(kernel)
+            sourceLower[axis] = max(0, min(n[axis] - 1, Int(first.rounded(.down)) - m))
+            sourceUpper[axis] = min(n[axis], max(sourceLower[axis] + 1, Int(last.rounded(.up)) + 1 + m))
+        }
+        let source = volume.cropped(to: BoundingBox(lower: sourceLower, upper: sourceUpper))
+        var values = source.voxels
+        var size = source.size
+        let windowSize = window.size
         for axis in 0..<3 where spacing[axis] != nil {
-            let newLength = [target.size.x, target.size.y, target.size.z][axis]
-            values = Self.resampleAxis(values, size: size, axis: axis, newLength: newLength,
-                                       start: start[axis], step: step[axis], kernel: kernel)
+            let newLength = [windowSize.x, windowSize.y, windowSize.z][axis]
+            let taps = LineTaps(fullLength: n[axis], start: fullStart[axis], step: step[axis], firstIndex: window.lower[axis],
+                                count: newLength, shift: sourceLower[axis], kernel: kernel)
+            values = Self.resampleAxis(values, size: size, axis: axis, taps: taps)
             switch axis {
             case 0: size.x = newLength
             case 1: size.y = newLength
             default: size.z = newLength
             }
         }
-        return Volume(geometry: target, voxels: values)
+        var geometry = target
+        geometry.size = windowSize
+        geometry.origin = target.physicalPoint(SIMD3(Double(window.lower.x), Double(window.lower.y), Double(window.lower.z)))
+        return Volume(geometry: geometry, voxels: values)
     }
 
-    /// Resamples every line of `values` along `axis` at positions `start + m·step` (m = 0..<newLength).
-    static func resampleAxis(_ values: [Double], size: GridSize, axis: Int, newLength: Int,
-                             start: Double, step: Double, kernel: Kernel) -> [Double] {
+    /// Resamples every line of `values` along `axis` with the taps of one line.
+    static func resampleAxis(_ values: [Double], size: GridSize, axis: Int, taps: LineTaps) -> [Double] {
         let n = [size.x, size.y, size.z][axis]
+        let newLength = taps.newLength
         let stride = axis == 0 ? 1 : axis == 1 ? size.x : size.x * size.y
         var outSize = size
         switch axis {
@@ -113,8 +157,6 @@ public struct Interpolation: Hashable, Sendable {
         default: outSize.z = newLength
         }
         let outStride = axis == 0 ? 1 : axis == 1 ? outSize.x : outSize.x * outSize.y
-        // Precompute, per output position, the source taps and weights (shared by every line).
-        let taps = LineTaps(n: n, newLength: newLength, start: start, step: step, kernel: kernel)
         var output = [Double](repeating: 0, count: outSize.count)
         var line = [Double](repeating: 0, count: n)
         let lineCount = size.count / n
@@ -134,7 +176,7 @@ public struct Interpolation: Hashable, Sendable {
                             (inBase, outBase) = (lineIndex, lineIndex)
                         }
                         for t in 0..<n { buffer[t] = source[inBase &+ t &* stride] }
-                        if kernel == .cubicSpline { BSpline.prefilter(buffer) }
+                        if taps.kernel == .cubicSpline { BSpline.prefilter(buffer) }
                         taps.apply(buffer, to: out, base: outBase, stride: outStride)
                     }
                 }
@@ -144,30 +186,35 @@ public struct Interpolation: Hashable, Sendable {
     }
 }
 
-/// The source indices and weights of every output sample of one line.
-private struct LineTaps {
+/// The source indices and weights of every output sample of one line (shared by every line of an axis).
+///
+/// Positions are computed on the whole grid — `start + (firstIndex + m)·step`, clamped onto `0…fullLength − 1`
+/// (extrapolation by the nearest boundary value) — and the taps then shifted into a crop starting at `shift`,
+/// so that a window gives bit-identical taps to the whole grid.
+struct LineTaps {
+    let kernel: Interpolation.Kernel
     let width: Int
     let indices: [Int]
     let weights: [Double]
     let newLength: Int
 
-    init(n: Int, newLength: Int, start: Double, step: Double, kernel: Interpolation.Kernel) {
-        self.newLength = newLength
+    init(fullLength n: Int, start: Double, step: Double, firstIndex: Int, count: Int, shift: Int, kernel: Interpolation.Kernel) {
+        self.kernel = kernel
+        newLength = count
         width = kernel == .nearest ? 1 : kernel == .linear ? 2 : 4
-        var indices = [Int](repeating: 0, count: newLength * width)
-        var weights = [Double](repeating: 0, count: newLength * width)
-        for m in 0..<newLength {
-            // Extrapolation by the nearest boundary value: clamp the position onto the original grid.
-            let x = min(max(start + Double(m) * step, 0), Double(n - 1))
+        var indices = [Int](repeating: 0, count: count * width)
+        var weights = [Double](repeating: 0, count: count * width)
+        for m in 0..<count {
+            let x = min(max(start + Double(firstIndex + m) * step, 0), Double(n - 1))
             switch kernel {
             case .nearest:
-                indices[m] = min(Int((x + 0.5).rounded(.down)), n - 1)
+                indices[m] = min(Int((x + 0.5).rounded(.down)), n - 1) - shift
                 weights[m] = 1
             case .linear:
                 let i0 = min(Int(x.rounded(.down)), max(n - 2, 0))
                 let f = x - Double(i0)
-                indices[2 * m] = i0
-                indices[2 * m + 1] = min(i0 + 1, n - 1)
+                indices[2 * m] = i0 - shift
+                indices[2 * m + 1] = min(i0 + 1, n - 1) - shift
                 weights[2 * m] = 1 - f
                 weights[2 * m + 1] = f
             case .cubicSpline:
@@ -175,7 +222,7 @@ private struct LineTaps {
                 let f = x - Double(i0)
                 let w = BSpline.weights(f)
                 for t in 0..<4 {
-                    indices[4 * m + t] = BSpline.mirror(i0 - 1 + t, n)
+                    indices[4 * m + t] = BSpline.mirror(i0 - 1 + t, n) - shift
                     weights[4 * m + t] = w[t]
                 }
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RadAuditAudit
 import RadAuditExtraction
 
@@ -12,14 +13,20 @@ struct ExtractCommand: ParsableCommand {
             --diagnostics, the IBSI diagnostic values follow (feature = IBSI naming-table tag, no IBSI code).
             """)
 
-    @Option(help: "Image file (.nii, .nii.gz, .hdr/.img, .nrrd, .nhdr).")
+    @Option(help: "Image file (.nii, .nii.gz, .hdr/.img, .nrrd, .nhdr), DICOM file, or directory holding a DICOM series.")
     var image: String
 
-    @Option(help: "Mask or label map on the image grid.")
+    @Option(help: "Mask or label map on the image grid, DICOM RT structure set (with --roi) or DICOM SEG.")
     var mask: String
 
-    @Option(help: "Label of the ROI in the mask (default: 1, or the only non-zero value of a binary mask).")
+    @Option(help: "Label of the ROI in the mask (default: 1, or the only non-zero value of a binary mask); segment number of a DICOM SEG.")
     var label: Int?
+
+    @Option(help: "SeriesInstanceUID to read when the --image directory holds several DICOM series.")
+    var series: String?
+
+    @Option(help: "ROI name in an RT structure set (or segment label in a DICOM SEG).")
+    var roi: String?
 
     @Option(help: "Protocol YAML with an `extraction:` section (default: IBSI defaults, see protocols/README.md).")
     var `protocol`: String?
@@ -32,11 +39,13 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         let settings = try `protocol`.map { try AuditProtocol.load($0).extraction } ?? ExtractionSettings()
-        let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label)
-        var rows = result.features.map(FeatureTable.featureRow)
+        let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label,
+                                                                      series: series, roi: roi, diagnostics: diagnostics)
+        for note in result.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        var rows = result.features.map { [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, TableOutput.format($0.value)] }
         if diagnostics {
-            rows += result.diagnostics.map { ["diagnostics", $0.tag, "", "none", FeatureTable.format($0.value)] }
+            rows += result.diagnostics.map { ["diagnostics", $0.tag, "", "none", TableOutput.format($0.value)] }
         }
-        try FeatureTable.emit(try FeatureTable.csv(header: FeatureTable.featureHeader, rows: rows), to: output)
+        try TableOutput.write(header: ["family", "feature", "ibsi_code", "aggregation", "value"], rows: rows, to: output)
     }
 }

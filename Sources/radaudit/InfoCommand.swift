@@ -9,8 +9,11 @@ struct InfoCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case text, json }
 
-    @Argument(help: "Image file.")
+    @Argument(help: "Image file, DICOM file, or directory holding a DICOM series.")
     var path: String
+
+    @Option(help: "SeriesInstanceUID to describe when the directory holds several DICOM series.")
+    var series: String?
 
     @Option(help: "text or json.")
     var format: Format = .text
@@ -29,7 +32,8 @@ struct InfoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try ImageFile.load(path)
+        let loaded = try ImageFile.load(path, series: series)
+        for note in loaded.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         let g = loaded.volume.geometry
         var minimum = Double.infinity, maximum = -Double.infinity, sum = 0.0
         for v in loaded.volume.voxels {
@@ -47,7 +51,7 @@ struct InfoCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         case .text:
-            func list(_ v: [Double]) -> String { v.map { FeatureTable.format($0) }.joined(separator: " ") }
+            func list(_ v: [Double]) -> String { v.map { TableOutput.format($0) }.joined(separator: " ") }
             print("""
                 file:       \(path)
                 size:       \(summary.size.map(String.init).joined(separator: " × "))
@@ -55,7 +59,7 @@ struct InfoCommand: ParsableCommand {
                 origin:     \(list(summary.origin)) mm (LPS)
                 direction:  \(list(summary.direction))
                 voxel type: \(summary.voxelType)
-                intensity:  min \(FeatureTable.format(minimum)), max \(FeatureTable.format(maximum)), mean \(summary.mean)
+                intensity:  min \(TableOutput.format(minimum)), max \(TableOutput.format(maximum)), mean \(summary.mean)
                 """)
         }
     }

@@ -9,5 +9,5 @@ struct RadAudit: ParsableCommand {
         abstract: "Audit the reproducibility of IBSI radiomic features.",
         version: version,
         subcommands: [ExtractCommand.self, InfoCommand.self, AgreementCommand.self, SitesCommand.self,
-                      HarmonizeCommand.self, ReportCommand.self, ValidateCommand.self])
+                      HarmonizeCommand.self, AuditCommand.self, MergeCommand.self, ReportCommand.self, ValidateCommand.self])
 }

@@ -31,7 +31,7 @@ private func cube() -> (Volume<Double>, Volume<Bool>) {
     let settings = ExtractionSettings(interpolation: InterpolationSettings(spacing: [1, 1, 1]),
                                       resegmentation: ResegmentationSettings(lower: 50, upper: nil),
                                       families: [.intensityStatistics])
-    let result = try FeatureExtractor(settings: settings).extract(image: image, mask: mask)
+    let result = try FeatureExtractor(settings: settings).extract(image: image, mask: mask, diagnostics: true)
     let d = Dictionary(uniqueKeysWithValues: result.diagnostics.map { ($0.tag, $0.value) })
     #expect(result.diagnostics.count == 60)
     #expect(d["img_dim_x_init_img"] == 12 && d["img_dim_x_interp_img"] == 24 && d["vox_dim_z_interp_img"] == 1)
@@ -56,4 +56,19 @@ private func cube() -> (Volume<Double>, Volume<Bool>) {
     #expect(throws: ExtractionError.self) { try FeatureExtractor(settings: ExtractionSettings()).extract(image: nan, mask: mask) }
     let empty = Volume(geometry: mask.geometry, voxels: [Bool](repeating: false, count: mask.voxels.count))
     #expect(throws: ExtractionError.self) { try FeatureExtractor(settings: ExtractionSettings()).extract(image: image, mask: empty) }
+}
+
+@Test func interpolatingAWindowGivesTheSameFeaturesAsTheWholeGrid() throws {
+    let (image, mask) = cube()
+    for kernel in [InterpolationSettings.Interpolator.linear, .cubic] {
+        let settings = ExtractionSettings(interpolation: InterpolationSettings(spacing: [1.5, 1.5, 1.5], image: kernel, roundIntensities: 1))
+        let extractor = FeatureExtractor(settings: settings)
+        let windowed = try extractor.extract(image: image, mask: mask).features
+        let whole = try extractor.extract(image: image, mask: mask, diagnostics: true).features
+        #expect(windowed.count == whole.count)
+        for (a, b) in zip(windowed, whole) {
+            #expect(a.code == b.code && (a.value == b.value || abs(a.value - b.value) <= 1e-9 * max(1, abs(b.value))),
+                    "\(a.name) \(a.aggregation): \(a.value) vs \(b.value)")
+        }
+    }
 }

@@ -64,3 +64,23 @@ func smoothKernelsReproduceALinearRampInside(kernel: Interpolation.Kernel) throw
     #expect(throws: PreprocessingError.self) { try Interpolation(spacing: [0.001, 0.001, 0.001]).grid(for: geometry) }
     #expect(throws: PreprocessingError.self) { try Interpolation(spacing: [0, 1, 1]).grid(for: geometry) }
 }
+
+@Test(arguments: [Interpolation.Kernel.nearest, .linear, .cubicSpline])
+func windowedResamplingEqualsCroppingTheWholeGrid(kernel: Interpolation.Kernel) throws {
+    let size = GridSize(x: 70, y: 64, z: 40)
+    let image = ramp(size) { sin($0 * 0.7) * 100 + cos($1 * 0.3) * 50 + $2 * $2 }
+    var maskValues = [Bool](repeating: false, count: size.count)
+    for k in 18..<24 { for j in 30..<37 { for i in 33..<41 { maskValues[size.index(i, j, k)] = true } } }
+    let mask = Volume(geometry: image.geometry, voxels: maskValues)
+    let interpolation = Interpolation(spacing: [0.8, 1.7, 1.3], imageKernel: kernel, maskKernel: .linear, roundingStep: nil)
+    let window = try interpolation.window(covering: BoundingBox(of: maskValues, size: size)!, of: image.geometry,
+                                          margin: SIMD3(3, 3, 3))
+    let whole = try interpolation.resample(image).cropped(to: window)
+    let part = try interpolation.resample(image, window: window)
+    #expect(part.geometry == whole.geometry)
+    for (a, b) in zip(part.voxels, whole.voxels) { #expect(abs(a - b) < 1e-9) }
+    let wholeMask = try interpolation.resample(mask)
+    #expect(try interpolation.resample(mask, window: window).voxels == wholeMask.cropped(to: window).voxels)
+    // The window holds the whole interpolated ROI.
+    #expect(wholeMask.voxels.filter { $0 }.count == wholeMask.cropped(to: window).voxels.filter { $0 }.count)
+}

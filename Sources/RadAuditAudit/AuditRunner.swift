@@ -1,0 +1,261 @@
+import Crypto
+import Foundation
+import RadAuditExtraction
+import RadAuditFeatures
+import RadAuditImageIO
+import RadAuditPerturbation
+import RadAuditPreprocessing
+
+/// What one case × variant produced.
+public struct VariantOutcome: Sendable {
+    public var caseID: String
+    public var variant: Variant
+    public var seed: UInt64
+    public var features: [Feature]
+    /// ROI voxel count and mean intensity after re-segmentation (per-case diagnostics of the report).
+    public var roiVoxelCount: Double
+    public var roiMeanIntensity: Double
+    /// Why the variant was skipped, when it was.
+    public var error: String?
+    /// What the perturbations did beyond their parameters (estimated σ, clamped fractions, fallbacks).
+    public var notes: [String] = []
+}
+
+/// An input of the audit with the SHA-256 of its files (empty when a file could not be read): a row of `inputs.csv`.
+public struct InputRecord: Sendable, Hashable {
+    public var caseID: String
+    public var site: String
+    public var image: String
+    public var mask: String
+    public var imageSHA256: String
+    public var maskSHA256: String
+
+    public static let header = ["case_id", "site", "image", "mask", "image_sha256", "mask_sha256"]
+    public var row: [String] { [caseID, site, image, mask, imageSHA256, maskSHA256] }
+}
+
+/// What an audit run produced: every case × variant outcome (case order, then variant order) and the inputs.
+public struct AuditRun: Sendable {
+    public var outcomes: [VariantOutcome]
+    public var inputs: [InputRecord]
+}
+
+/// Runs an audit: every case × variant is perturbed and re-extracted, in parallel across cases, with results
+/// cached by a hash of their inputs so that `resume` reuses them.
+public struct AuditRunner: Sendable {
+    public var auditProtocol: AuditProtocol
+    public var cases: [AuditCase]
+    public var outputDirectory: String
+    public var jobs: Int
+    public var resume: Bool
+    public var exportVariants: Bool
+
+    public static let toolVersion = "0.1.0"
+
+    public init(auditProtocol: AuditProtocol, cases: [AuditCase], outputDirectory: String, jobs: Int,
+                resume: Bool = false, exportVariants: Bool = false) {
+        self.auditProtocol = auditProtocol
+        self.cases = cases
+        self.outputDirectory = outputDirectory
+        self.jobs = max(1, jobs)
+        self.resume = resume
+        self.exportVariants = exportVariants
+    }
+
+    public var seed: UInt64 { auditProtocol.seed ?? AuditProtocol.defaultSeed }
+    public var variants: [Variant] { VariantPlan.variants(for: auditProtocol.perturbations, seed: seed) }
+
+    /// Processes every case; `progress(done, total)` is called after each case × variant.
+    /// A case whose files cannot be read fails alone: its variants carry the error.
+    public func run(progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> AuditRun {
+        let variants = self.variants
+        let total = cases.count * variants.count
+        let state = SharedState(caseCount: cases.count)
+        let cache = URL(fileURLWithPath: outputDirectory).appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        DispatchQueue.concurrentPerform(iterations: min(jobs, cases.count)) { _ in
+            while let index = state.nextCase() {
+                let record = Self.digests(of: cases[index])
+                let outcomes = process(cases[index], record: record, variants: variants, cache: cache) {
+                    progress(state.finishVariant(), total)
+                }
+                state.store((outcomes, record), at: index)
+            }
+        }
+        return AuditRun(outcomes: state.results.flatMap(\.outcomes), inputs: state.results.map(\.input))
+    }
+
+    private func process(_ audited: AuditCase, record: InputRecord, variants: [Variant], cache: URL,
+                         onVariant: () -> Void) -> [VariantOutcome] {
+        let inputs: CaseInputs
+        do {
+            inputs = try load(audited, record: record)
+        } catch {
+            return variants.map { variant in
+                onVariant()
+                return VariantOutcome(caseID: audited.id, variant: variant, seed: variantSeed(audited, variant), features: [],
+                                      roiVoxelCount: .nan, roiMeanIntensity: .nan, error: "\(error)")
+            }
+        }
+        return variants.map { variant in
+            defer { onVariant() }
+            return run(variant, of: audited, inputs: inputs, cache: cache)
+        }
+    }
+
+    /// SHA-256 of a case's image and mask files.
+    static func digests(of audited: AuditCase) -> InputRecord {
+        func sha256(_ path: String) -> String {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) else { return "" }
+            return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        }
+        return InputRecord(caseID: audited.id, site: audited.site ?? "", image: audited.image, mask: audited.mask,
+                           imageSHA256: sha256(audited.image), maskSHA256: sha256(audited.mask))
+    }
+
+    func variantSeed(_ audited: AuditCase, _ variant: Variant) -> UInt64 {
+        PerturbationSeed.derive(protocolSeed: seed, caseID: audited.id, variantID: variant.id)
+    }
+
+    /// A case's image and selected mask, and a digest of everything that defines them.
+    private struct CaseInputs {
+        var image: Volume<Double>
+        var mask: Volume<Bool>
+        var digest: String
+    }
+
+    private func load(_ audited: AuditCase, record: InputRecord) throws -> CaseInputs {
+        let image = try ImageFile.read(audited.image)
+        let labels = try ImageFile.read(audited.mask)
+        try image.requireSameGrid(as: labels, path: audited.image, otherPath: audited.mask)
+        let mask = try labels.selectingLabel(audited.label, path: audited.mask)
+        let definition = "\(record.imageSHA256)|\(record.maskSHA256)|\(audited.label.map(String.init) ?? "")|\(audited.roi ?? "")"
+        return CaseInputs(image: image, mask: mask,
+                          digest: SHA256.hash(data: Data(definition.utf8)).map { String(format: "%02x", $0) }.joined())
+    }
+
+    private func run(_ variant: Variant, of audited: AuditCase, inputs: CaseInputs, cache: URL) -> VariantOutcome {
+        let seed = variantSeed(audited, variant)
+        let settings = variant.settings(from: auditProtocol.extraction)
+        let key = cacheKey(inputs.digest, settings: settings, variant: variant, seed: seed)
+        let cached = cache.appendingPathComponent("\(key).csv")
+        if resume, let outcome = CachedOutcome.read(cached, caseID: audited.id, variant: variant, seed: seed) {
+            return outcome
+        }
+        var outcome = VariantOutcome(caseID: audited.id, variant: variant, seed: seed, features: [],
+                                     roiVoxelCount: .nan, roiMeanIntensity: .nan, error: nil)
+        do {
+            var (image, mask) = (inputs.image, inputs.mask)
+            let chain = PerturbationChain(variant.steps.compactMap(\.imagePerturbation))
+            if !chain.steps.isEmpty {
+                let perturbed = try chain.apply(to: image, mask: mask, seed: seed, settings: perturbationSettings)
+                (image, mask, outcome.notes) = (perturbed.image, perturbed.mask, perturbed.notes)
+            }
+            if exportVariants && !variant.steps.isEmpty { try export(image, mask, audited, variant) }
+            // Each job uses one core: the audit's parallelism is across cases.
+            let result = try FeatureExtractor(settings: settings, concurrentFamilies: false).extract(image: image, mask: mask)
+            outcome.features = result.features
+            let diagnostics = Dictionary(result.diagnostics.map { ($0.tag, $0.value) }, uniquingKeysWith: { a, _ in a })
+            outcome.roiVoxelCount = diagnostics["int_mask_vox_count_reseg_roi"] ?? .nan
+            outcome.roiMeanIntensity = diagnostics["int_mask_mean_int_reseg_roi"] ?? .nan
+        } catch let error as PerturbationError {
+            // A perturbation that empties the ROI skips that variant; the audit as a whole has not failed.
+            outcome.error = "\(AuditTables.skippedPrefix)\(error.problem)"
+        } catch {
+            outcome.error = "\(error)"
+        }
+        CachedOutcome.write(outcome, to: cached)
+        return outcome
+    }
+
+    /// Rotation and translation interpolate as the extraction does (linear when it does not interpolate).
+    private var perturbationSettings: PerturbationSettings {
+        guard let i = auditProtocol.extraction.interpolation else { return PerturbationSettings() }
+        func kernel(_ k: InterpolationSettings.Interpolator) -> Interpolation.Kernel {
+            switch k {
+            case .nearest: .nearest
+            case .linear: .linear
+            case .cubic: .cubicSpline
+            }
+        }
+        return PerturbationSettings(imageKernel: kernel(i.image), maskKernel: kernel(i.mask), maskThreshold: i.maskThreshold,
+                                    roundingStep: i.roundIntensities)
+    }
+
+    private func cacheKey(_ digest: String, settings: ExtractionSettings, variant: Variant, seed: UInt64) -> String {
+        var hash = SHA256()
+        hash.update(data: Data("\(Self.toolVersion)|\(digest)|\(settings)|\(variant.parameters)|\(seed)".utf8))
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func export(_ image: Volume<Double>, _ mask: Volume<Bool>, _ audited: AuditCase, _ variant: Variant) throws {
+        let directory = URL(fileURLWithPath: outputDirectory).appendingPathComponent("variants").appendingPathComponent(audited.id)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try NIfTI.write(image, to: directory.appendingPathComponent("\(variant.id)_image.nii.gz").path)
+        try NIfTI.write(Volume(geometry: mask.geometry, voxels: mask.voxels.map { $0 ? 1 : 0 }),
+                        to: directory.appendingPathComponent("\(variant.id)_mask.nii.gz").path, type: .uint8)
+    }
+}
+
+/// Work distribution and results shared by the worker threads.
+private final class SharedState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var finished = 0
+    private(set) var results: [(outcomes: [VariantOutcome], input: InputRecord)]
+
+    init(caseCount: Int) {
+        results = Array(repeating: ([], InputRecord(caseID: "", site: "", image: "", mask: "", imageSHA256: "", maskSHA256: "")),
+                        count: caseCount)
+    }
+
+    func nextCase() -> Int? {
+        lock.withLock {
+            guard next < results.count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    func finishVariant() -> Int { lock.withLock { finished += 1; return finished } }
+
+    func store(_ result: (outcomes: [VariantOutcome], input: InputRecord), at index: Int) { lock.withLock { results[index] = result } }
+}
+
+/// The per case × variant cache file: the features (or the error) of one outcome, as CSV.
+enum CachedOutcome {
+    static func write(_ outcome: VariantOutcome, to url: URL) {
+        var rows: [[String]] = [["#roi", Number.format(outcome.roiVoxelCount), Number.format(outcome.roiMeanIntensity), "", ""]]
+        if let error = outcome.error { rows.append(["#error", error, "", "", ""]) }
+        rows += outcome.notes.map { ["#note", $0, "", "", ""] }
+        rows += outcome.features.map { [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, Number.format($0.value)] }
+        guard let text = try? CSVTable.render(header: ["family", "feature", "ibsi_code", "aggregation", "value"], rows: rows) else { return }
+        try? AtomicFile.write(text, to: url.path)
+    }
+
+    static func read(_ url: URL, caseID: String, variant: Variant, seed: UInt64) -> VariantOutcome? {
+        guard let table = try? CSVTable.read(url.path) else { return nil }
+        var outcome = VariantOutcome(caseID: caseID, variant: variant, seed: seed, features: [], roiVoxelCount: .nan,
+                                     roiMeanIntensity: .nan, error: nil)
+        for row in table.rows {
+            guard let family = row["family"] else { return nil }
+            switch family {
+            case "#roi":
+                outcome.roiVoxelCount = Double(row["feature"] ?? "") ?? .nan
+                outcome.roiMeanIntensity = Double(row["ibsi_code"] ?? "") ?? .nan
+            case "#error":
+                outcome.error = row["feature"]
+            case "#note":
+                outcome.notes.append(row["feature"] ?? "")
+            default:
+                guard let f = FeatureFamily(rawValue: family), let a = Aggregation(rawValue: row["aggregation"] ?? ""),
+                      let text = row["value"] else { return nil }
+                let value = text == "NaN" ? Double.nan : text == "inf" ? .infinity : text == "-inf" ? -.infinity : Double(text)
+                guard let value else { return nil }
+                outcome.features.append(Feature(family: f, name: row["feature"] ?? "", code: row["ibsi_code"] ?? "",
+                                                aggregation: a, value: value))
+            }
+        }
+        return outcome
+    }
+}

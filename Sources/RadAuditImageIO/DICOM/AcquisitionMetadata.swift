@@ -1,0 +1,121 @@
+/// How an image was acquired and reconstructed, from its DICOM attributes: the material of the IBSI reporting
+/// items on imaging, acquisition and reconstruction.
+///
+/// Patient identifiers (name, ID, birth date) and other patient attributes are never copied into this record;
+/// the acquisition date is kept. Attributes of enhanced multi-frame images are found in their shared (else first
+/// per-frame) functional groups. A missing attribute is nil.
+public struct AcquisitionMetadata: Codable, Equatable, Sendable {
+    // Imaging.
+    public var modality: String?
+    public var sopClassUID: String?
+    public var manufacturer: String?
+    public var manufacturerModelName: String?
+    public var softwareVersions: String?
+    public var protocolName: String?
+    public var seriesDescription: String?
+    public var bodyPartExamined: String?
+    public var contrastBolusAgent: String?
+    /// DICOM date `YYYYMMDD` of the acquisition (else of the series, else of the study).
+    public var acquisitionDate: String?
+
+    // CT acquisition.
+    /// Peak tube voltage (kV).
+    public var kvp: Double?
+    /// Tube current (mA).
+    public var xRayTubeCurrent: Double?
+    /// Exposure time (ms).
+    public var exposureTime: Double?
+    /// Exposure (mAs).
+    public var exposure: Double?
+    public var convolutionKernel: String?
+
+    // MR acquisition.
+    /// Main field strength (T).
+    public var magneticFieldStrength: Double?
+    public var scanningSequence: String?
+    public var sequenceVariant: String?
+    /// Repetition, echo and inversion times (ms) and flip angle (degrees).
+    public var repetitionTime: Double?
+    public var echoTime: Double?
+    public var inversionTime: Double?
+    public var flipAngle: Double?
+
+    // PET acquisition.
+    public var radiopharmaceutical: String?
+    /// Injected activity (Bq) and radionuclide half-life (s).
+    public var radionuclideTotalDose: Double?
+    public var radionuclideHalfLife: Double?
+    /// PET units as stored (e.g. `BQML`) and the decay correction reference (`START`, `ADMIN`, `NONE`).
+    public var units: String?
+    public var decayCorrection: String?
+    public var reconstructionMethod: String?
+    /// Whether RadAudit converted PET values to body-weight SUV (g/ml).
+    public var convertedToSUVbw: Bool = false
+
+    // Reconstruction.
+    /// Nominal slice thickness and spacing between slices (mm).
+    public var sliceThickness: Double?
+    public var spacingBetweenSlices: Double?
+    /// In-plane pixel spacing (mm): between rows, then between columns, as DICOM lists it.
+    public var pixelSpacing: [Double]?
+    /// Diameter of the reconstruction field of view (mm).
+    public var reconstructionDiameter: Double?
+    public var rows: Int?
+    public var columns: Int?
+
+    public init() {}
+
+    /// The metadata of a series, from one of its image data sets.
+    init(_ d: DICOMDataSet) {
+        let sources = Self.attributeSources(d)
+        func text(_ tag: DICOMTag) -> String? { sources.lazy.compactMap { $0.string(tag) }.first }
+        func number(_ tag: DICOMTag) -> Double? { sources.lazy.compactMap { $0.number(tag) }.first }
+        func numbers(_ tag: DICOMTag) -> [Double]? { sources.lazy.map { $0.numbers(tag) }.first { !$0.isEmpty } }
+        modality = text(.modality)
+        sopClassUID = text(.sopClassUID)
+        manufacturer = text(.manufacturer)
+        manufacturerModelName = text(.manufacturerModelName)
+        softwareVersions = text(.softwareVersions)
+        protocolName = text(.protocolName)
+        seriesDescription = text(.seriesDescription)
+        bodyPartExamined = text(.bodyPartExamined)
+        contrastBolusAgent = text(.contrastBolusAgent)
+        acquisitionDate = text(.acquisitionDate) ?? text(.acquisitionDateTime).map { String($0.prefix(8)) }
+            ?? text(.seriesDate) ?? text(.studyDate)
+        kvp = number(.kvp)
+        xRayTubeCurrent = number(.xRayTubeCurrent)
+        exposureTime = number(.exposureTime)
+        exposure = number(.exposure) ?? number(.exposureInmAs)
+        convolutionKernel = text(.convolutionKernel)
+        magneticFieldStrength = number(.magneticFieldStrength)
+        scanningSequence = text(.scanningSequence)
+        sequenceVariant = text(.sequenceVariant)
+        repetitionTime = number(.repetitionTime)
+        echoTime = number(.echoTime) ?? number(.effectiveEchoTime)
+        inversionTime = number(.inversionTime)
+        flipAngle = number(.flipAngle)
+        let radiopharmaceuticalInformation = d.item(.radiopharmaceuticalInformationSequence)
+        radiopharmaceutical = radiopharmaceuticalInformation?.string(.radiopharmaceutical)
+        radionuclideTotalDose = radiopharmaceuticalInformation?.number(.radionuclideTotalDose)
+        radionuclideHalfLife = radiopharmaceuticalInformation?.number(.radionuclideHalfLife)
+        units = text(.units)
+        decayCorrection = text(.decayCorrection)
+        reconstructionMethod = text(.reconstructionMethod)
+        sliceThickness = number(.sliceThickness)
+        spacingBetweenSlices = number(.spacingBetweenSlices)
+        pixelSpacing = numbers(.pixelSpacing)
+        reconstructionDiameter = number(.reconstructionDiameter)
+        rows = d.unsignedInteger(.rows)
+        columns = d.unsignedInteger(.columns)
+    }
+
+    /// The data set, then the items of its shared functional groups, then those of its first per-frame group.
+    private static func attributeSources(_ d: DICOMDataSet) -> [DICOMDataSet] {
+        var sources = [d]
+        for groups in [d.item(.sharedFunctionalGroupsSequence), d.item(.perFrameFunctionalGroupsSequence)] {
+            guard let groups else { continue }
+            sources += groups.tags.compactMap { groups.item($0) }
+        }
+        return sources
+    }
+}

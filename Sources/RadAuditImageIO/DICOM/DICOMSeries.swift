@@ -1,0 +1,193 @@
+import Foundation
+
+/// One DICOM image series: the image files that share a SeriesInstanceUID, read into one volume.
+public struct DICOMSeries: Sendable {
+    public var seriesInstanceUID: String
+    public var modality: String?
+    public var seriesDescription: String?
+    public var seriesNumber: String?
+    public var frameOfReferenceUID: String?
+    /// The headers (everything before the pixel data) of the series' files, in path order.
+    public var headers: [DICOMFile]
+
+    public var files: [String] { headers.map(\.path) }
+
+    /// Number of frames (slices) over all files.
+    public var frameCount: Int {
+        headers.reduce(0) { $0 + $1.dataSet.frameCount }
+    }
+
+    /// One line: UID, modality, number of images and description.
+    public var summary: String {
+        let description = seriesDescription.map { " \"\($0)\"" } ?? ""
+        return "\(seriesInstanceUID) (\(modality ?? "?"), \(headers.count) file(s), \(frameCount) image(s))\(description)"
+    }
+
+    /// Reads every frame into a volume on the grid of `SliceStack`, in real-world units (`RescaleSlope` ×
+    /// stored value + `RescaleIntercept`, per frame); PET in Bq/ml is converted to SUVbw when the tags allow it.
+    ///
+    /// - Throws: when the files disagree in size, orientation or spacing, a slice is missing, or pixel data cannot
+    ///   be decoded.
+    public func load() throws -> LoadedImage {
+        let name = headers.count == 1 ? headers[0].path : URL(fileURLWithPath: headers[0].path).deletingLastPathComponent().path
+        let first = headers[0].dataSet
+        guard let rows = first.unsignedInteger(.rows), let columns = first.unsignedInteger(.columns), rows > 0, columns > 0 else {
+            throw ImageIOError(headers[0].path, "Rows or Columns missing or zero")
+        }
+        var slices: [SliceStack.Slice] = []
+        var sources: [(file: Int, frame: ImageFrame)] = []
+        for (index, header) in headers.enumerated() {
+            let d = header.dataSet
+            guard d.unsignedInteger(.rows) == rows, d.unsignedInteger(.columns) == columns else {
+                throw ImageIOError(name, "inconsistent series: \(header.path) is \(d.unsignedInteger(.columns) ?? 0)×"
+                                   + "\(d.unsignedInteger(.rows) ?? 0) pixels, \(headers[0].path) \(columns)×\(rows)")
+            }
+            let frameCount = d.frameCount
+            for frame in ImageFrame.frames(of: d, frameCount: frameCount) {
+                let label = frameCount > 1 ? "\(header.path) frame \(frame.frame + 1)" : header.path
+                slices.append(SliceStack.Slice(plane: frame.plane, pixelSpacing: d.numbers(.pixelSpacing),
+                                               sliceSpacing: frame.sliceSpacing,
+                                               instanceNumber: d.number(.instanceNumber).map { abs($0) < 1e9 ? Int($0.rounded()) : 0 } ?? 0,
+                                               label: label))
+                sources.append((index, frame))
+            }
+        }
+        let stack = try SliceStack(slices, columns: columns, rows: rows, path: name)
+        let geometry = stack.geometry
+        _ = try ImageLimits.voxelCount([geometry.size.x, geometry.size.y, geometry.size.z], path: name)
+        var slot = [Int](repeating: 0, count: sources.count)
+        for (k, index) in stack.order.enumerated() { slot[index] = k }
+        var voxels = [Double](repeating: 0, count: geometry.size.count)
+        var storedType = VoxelType.int16
+        let sliceSize = rows * columns
+        try voxels.withUnsafeMutableBufferPointer { out in
+            var next = 0
+            for (index, header) in headers.enumerated() {
+                let pixels = try PixelData(file: DICOMFile(path: header.path))
+                storedType = pixels.storedType
+                while next < sources.count && sources[next].file == index {
+                    let frame = sources[next].frame
+                    guard frame.frame < pixels.frameCount else {
+                        throw ImageIOError(header.path, "frame \(frame.frame + 1) is missing from the pixel data")
+                    }
+                    let target = UnsafeMutableBufferPointer(rebasing: out[slot[next] * sliceSize ..< (slot[next] + 1) * sliceSize])
+                    try pixels.decode(frame: frame.frame, into: target, slope: frame.slope, intercept: frame.intercept)
+                    next += 1
+                }
+            }
+        }
+        var metadata = AcquisitionMetadata(first)
+        var notes = stack.notes
+        if metadata.modality == "PT" {
+            switch StandardizedUptakeValue.bodyWeightFactor(first) {
+            case .success(let factor):
+                for i in voxels.indices { voxels[i] *= factor }
+                metadata.convertedToSUVbw = true
+            case .failure(let failure):
+                notes.append("\(name): PET values left in \(metadata.units ?? "stored units"), not converted to SUVbw: "
+                                + failure.reason)
+            }
+        }
+        return LoadedImage(volume: Volume(geometry: geometry, voxels: voxels), storedType: storedType,
+                           frameOfReferenceUID: frameOfReferenceUID, metadata: metadata, notes: notes)
+    }
+}
+
+/// The DICOM image series found among files and directories.
+public struct DICOMSeriesScan: Sendable {
+    public var series: [DICOMSeries]
+    /// What was skipped and why: non-DICOM files, unreadable files, DICOM objects without images.
+    public var notes: [String]
+    /// The paths scanned, for messages.
+    public var paths: [String]
+
+    /// SOP classes whose pixel data is not an image of the patient (segmentations).
+    private static let nonImageSOPClasses: [String: String] = [
+        "1.2.840.10008.5.1.4.1.1.66.4": "a DICOM SEG segmentation",
+        "1.2.840.10008.5.1.4.1.1.481.3": "an RT structure set",
+    ]
+
+    /// Reads the headers of every file among `paths` (directories are searched recursively, hidden files skipped)
+    /// and groups the images by SeriesInstanceUID.
+    public static func scan(_ paths: [String]) throws -> DICOMSeriesScan {
+        var notes: [String] = []
+        var groups: [String: [DICOMFile]] = [:]
+        for path in try files(in: paths) {
+            let header: DICOMFile
+            do {
+                header = try DICOMFile(path: path, headerOnly: true)
+            } catch let error as ImageIOError {
+                notes.append("skipped \(path): \(error.problem)")
+                continue
+            }
+            if let kind = nonImageSOPClasses[header.sopClassUID ?? ""] {
+                notes.append("skipped \(path): \(kind), not an image")
+            } else if !header.hasPixelData {
+                notes.append("skipped \(path): \(header.modality ?? "DICOM") object without pixel data")
+            } else {
+                groups[header.dataSet.string(.seriesInstanceUID) ?? "", default: []].append(header)
+            }
+        }
+        let series = groups.keys.sorted().map { uid in
+            let headers = groups[uid]!
+            let d = headers[0].dataSet
+            return DICOMSeries(seriesInstanceUID: uid, modality: d.string(.modality),
+                               seriesDescription: d.string(.seriesDescription), seriesNumber: d.string(.seriesNumber),
+                               frameOfReferenceUID: d.string(.frameOfReferenceUID), headers: headers)
+        }
+        return DICOMSeriesScan(series: series, notes: notes, paths: paths)
+    }
+
+    /// The series with `uid`, or the only series when `uid` is nil.
+    ///
+    /// - Throws: when there is no series, when `uid` is absent, or when several series are present and none is
+    ///   chosen; the message lists the series.
+    public func select(_ uid: String?) throws -> DICOMSeries {
+        let place = paths.joined(separator: ", ")
+        let listing = series.map { "  " + $0.summary }.joined(separator: "\n")
+        if let uid {
+            guard let chosen = series.first(where: { $0.seriesInstanceUID == uid }) else {
+                throw ImageIOError(place, "no series \(uid); series present:\n" + (listing.isEmpty ? "  (none)" : listing))
+            }
+            return chosen
+        }
+        switch series.count {
+        case 0:
+            let skipped = notes.prefix(5).map { "  " + $0 }.joined(separator: "\n")
+            throw ImageIOError(place, "no DICOM image found" + (skipped.isEmpty ? "" : "\n" + skipped))
+        case 1:
+            return series[0]
+        default:
+            throw ImageIOError(place, "\(series.count) DICOM series found; choose one by SeriesInstanceUID (--series):\n" + listing)
+        }
+    }
+
+    /// The regular files among `paths`, directories expanded recursively, in path order.
+    private static func files(in paths: [String]) throws -> [String] {
+        var result: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ImageIOError(path, "no such file or directory")
+            }
+            guard isDirectory.boolValue else {
+                result.append(path)
+                continue
+            }
+            guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+                throw ImageIOError(path, "cannot be listed")
+            }
+            let root = path.hasSuffix("/") ? path : path + "/"
+            var found: [String] = []
+            for case let relative as String in enumerator {
+                guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: root + relative, isDirectory: &isFolder), !isFolder.boolValue {
+                    found.append(root + relative)
+                }
+            }
+            result += found.sorted()
+        }
+        return result
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import RadAuditAudit
+import RadAuditImageIO
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Perturb every case of a cohort, re-extract its features and score their stability.",
+        discussion: """
+            Writes DIR/features.csv, variants.csv, stability.csv, errors.csv, cases.csv, inputs.csv, run.json and \
+            protocol.yaml. A case \
+            that fails is listed in errors.csv and the rest completes; the exit status is then 3. A variant whose \
+            perturbation cannot apply (e.g. an erosion that empties the ROI) is skipped and listed as such. Every random \
+            draw is seeded from (protocol seed, case id, variant id), recorded in variants.csv.
+            """)
+
+    @Option(help: "Protocol YAML with extraction:, perturbations: and stability: sections.")
+    var `protocol`: String
+
+    @Option(help: "Cohort table: case_id,image,mask and optional site,label,roi.")
+    var cases: String
+
+    @Option(help: "Output directory.")
+    var output: String
+
+    @Option(help: "Cases processed in parallel (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Reuse finished case × variant results whose inputs and settings hash the same.")
+    var resume = false
+
+    @Option(help: "Process only shard i of N (1-based), e.g. 2/8: cases whose position modulo N is i − 1.")
+    var shard: Shard?
+
+    @Flag(help: "Write each variant's image and mask as NIfTI under DIR/variants/ for visual checks.")
+    var exportVariants = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let auditProtocol = try AuditProtocol.load(`protocol`)
+        var cohort = try Cohort.load(cases)
+        if let shard { cohort = cohort.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element) }
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: `protocol`)),
+                             to: URL(fileURLWithPath: output).appendingPathComponent("protocol.yaml").path)
+        let runner = AuditRunner(auditProtocol: auditProtocol, cases: cohort, outputDirectory: output, jobs: jobs,
+                                 resume: resume, exportVariants: exportVariants)
+        let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
+        let started = Date()
+        let run = try runner.run { done, total in bar.update(done, of: total) }
+        bar.finish()
+        let tables = AuditTables(run: run, cases: cohort)
+        _ = try tables.write(to: output, stability: auditProtocol.stability)
+        try RunRecord(seed: runner.seed, jobs: jobs, started: started, finished: Date()).write(to: output)
+        let skipped = tables.errors.count - tables.failures.count
+        if skipped > 0 {
+            FileHandle.standardError.write(Data("radaudit: \(skipped) variant(s) skipped; see \(output)/errors.csv\n".utf8))
+        }
+        if !tables.failures.isEmpty {
+            FileHandle.standardError.write(Data("radaudit: \(tables.failures.count) of \(run.outcomes.count) case × variant runs failed; see \(output)/errors.csv\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+}
+
+/// `i/N`: shard `i` (1-based) of `N`.
+struct Shard: ExpressibleByArgument {
+    var index: Int
+    var count: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else { return nil }
+        (index, count) = (i, n)
+    }
+}
+
+/// A one-line progress bar with an ETA on a terminal; silent otherwise.
+final class ProgressBar: @unchecked Sendable {
+    private let enabled: Bool
+    private let start = Date()
+    private let lock = NSLock()
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ done: Int, of total: Int) {
+        guard enabled, total > 0 else { return }
+        let elapsed = Date().timeIntervalSince(start)
+        let remaining = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        let width = 30, filled = width * done / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let eta = String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60)
+        lock.withLock { FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) case × variants, ETA \(eta) ".utf8)) }
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+}

@@ -132,15 +132,19 @@ public enum AuditReport {
         var html = "<p class=\"note\">ROI size and mean intensity of every case under every variant. A case whose "
             + "points scatter far from the others, or whose original (diamond) sits apart, deserves a look at its image "
             + "and mask.</p>\n"
-        if results.diagnostics.isEmpty {
-            html += "<p>No per-case diagnostics were recorded.</p>\n"
-        } else {
-            html += figure(AuditCharts.diagnostics(results, value: \.roiVoxels, label: "ROI volume (voxels)",
-                                                   title: "ROI volume per case and variant"),
-                           caption: "ROI volume (voxels of the intensity mask) per case and variant.")
-            html += figure(AuditCharts.diagnostics(results, value: \.roiMeanIntensity, label: "ROI mean intensity",
-                                                   title: "ROI mean intensity per case and variant"),
-                           caption: "Mean intensity inside the ROI per case and variant.")
+        let charts: [(KeyPath<CaseDiagnostics, Double>, String, String, String)] = [
+            (\.roiVoxels, "ROI volume (voxels)", "ROI volume per case and variant",
+             "ROI volume (voxels of the intensity mask) per case and variant."),
+            (\.roiMeanIntensity, "ROI mean intensity", "ROI mean intensity per case and variant",
+             "Mean intensity inside the ROI per case and variant."),
+        ]
+        for (value, label, title, caption) in charts {
+            if results.diagnostics.contains(where: { $0[keyPath: value].isFinite }) {
+                html += figure(AuditCharts.diagnostics(results, value: { $0[keyPath: value] }, label: label, title: title),
+                               caption: caption)
+            } else {
+                html += "<p class=\"note\">\(HTML.escape(label)): no values in cases.csv.</p>\n"
+            }
         }
         if !results.errors.isEmpty {
             html += HTMLTable(caption: "Failed extractions", columns: ["case", "variant", "error"],

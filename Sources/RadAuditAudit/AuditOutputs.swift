@@ -2,7 +2,8 @@ import Foundation
 import RadAuditImageIO
 
 /// The tables of an audit directory, written atomically and in a deterministic order:
-/// `features.csv`, `variants.csv`, `stability.csv`, `errors.csv`, `cases.csv` and `inputs.csv`.
+/// `features.csv`, `variants.csv`, `stability.csv`, `errors.csv`, `cases.csv`, `inputs.csv` and, for DICOM inputs,
+/// `acquisition.json` (acquisition details per case, without patient identifiers).
 public struct AuditTables: Sendable {
     public var features: [FeatureRecord]
     /// `case_id, case_position, variant_id, perturbation, parameters, seed, notes`.
@@ -78,8 +79,12 @@ public struct AuditTables: Sendable {
             variants += try load("variants.csv", Self.variantHeader)
             errors += try load("errors.csv", Self.errorHeader)
             cases += try load("cases.csv", Self.caseHeader)
+            let acquisitionPath = base.appendingPathComponent("acquisition.json")
+            let acquisition = (try? Data(contentsOf: acquisitionPath))
+                .flatMap { try? JSONDecoder().decode([String: AcquisitionMetadata].self, from: $0) } ?? [:]
             inputs += try load("inputs.csv", InputRecord.header).map {
-                InputRecord(caseID: $0[0], site: $0[1], image: $0[2], mask: $0[3], imageSHA256: $0[4], maskSHA256: $0[5])
+                InputRecord(caseID: $0[0], site: $0[1], image: $0[2], mask: $0[3], imageSHA256: $0[4], maskSHA256: $0[5],
+                            acquisition: acquisition[$0[0]])
             }
         }
         let duplicated = Dictionary(grouping: variants, by: { $0[0] + " × " + $0[2] }).filter { $0.value.count > 1 }
@@ -113,6 +118,12 @@ public struct AuditTables: Sendable {
         try put("cases.csv", Self.caseHeader, cases)
         try put("stability.csv", StabilityRecord.header, stability.map(\.row))
         try put("inputs.csv", InputRecord.header, inputs.map(\.row))
+        let acquisition = Dictionary(inputs.compactMap { i in i.acquisition.map { (i.caseID, $0) } }, uniquingKeysWith: { a, _ in a })
+        if !acquisition.isEmpty {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(try encoder.encode(acquisition), to: base.appendingPathComponent("acquisition.json").path)
+        }
         return stability
     }
 }

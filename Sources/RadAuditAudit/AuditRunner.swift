@@ -22,13 +22,15 @@ public struct VariantOutcome: Sendable {
 }
 
 /// An input of the audit with the SHA-256 of its files (empty when a file could not be read): a row of `inputs.csv`.
-public struct InputRecord: Sendable, Hashable {
+public struct InputRecord: Sendable {
     public var caseID: String
     public var site: String
     public var image: String
     public var mask: String
     public var imageSHA256: String
     public var maskSHA256: String
+    /// Acquisition details of a DICOM image (IBSI reporting items 6–36); never patient identifiers.
+    public var acquisition: AcquisitionMetadata?
 
     public static let header = ["case_id", "site", "image", "mask", "image_sha256", "mask_sha256"]
     public var row: [String] { [caseID, site, image, mask, imageSHA256, maskSHA256] }
@@ -76,38 +78,54 @@ public struct AuditRunner: Sendable {
         DispatchQueue.concurrentPerform(iterations: min(jobs, cases.count)) { _ in
             while let index = state.nextCase() {
                 let record = Self.digests(of: cases[index])
-                let outcomes = process(cases[index], record: record, variants: variants, cache: cache) {
+                let (outcomes, acquisition) = process(cases[index], record: record, variants: variants, cache: cache) {
                     progress(state.finishVariant(), total)
                 }
-                state.store((outcomes, record), at: index)
+                var input = record
+                input.acquisition = acquisition
+                state.store((outcomes, input), at: index)
             }
         }
         return AuditRun(outcomes: state.results.flatMap(\.outcomes), inputs: state.results.map(\.input))
     }
 
     private func process(_ audited: AuditCase, record: InputRecord, variants: [Variant], cache: URL,
-                         onVariant: () -> Void) -> [VariantOutcome] {
+                         onVariant: () -> Void) -> ([VariantOutcome], AcquisitionMetadata?) {
         let inputs: CaseInputs
         do {
             inputs = try load(audited, record: record)
         } catch {
-            return variants.map { variant in
+            return (variants.map { variant in
                 onVariant()
                 return VariantOutcome(caseID: audited.id, variant: variant, seed: variantSeed(audited, variant), features: [],
                                       roiVoxelCount: .nan, roiMeanIntensity: .nan, error: "\(error)")
-            }
+            }, nil)
         }
-        return variants.map { variant in
+        return (variants.map { variant in
             defer { onVariant() }
             return run(variant, of: audited, inputs: inputs, cache: cache)
-        }
+        }, inputs.acquisition)
     }
 
-    /// SHA-256 of a case's image and mask files.
+    /// SHA-256 of a case's image and mask: of the file, or for a directory (a DICOM series) of the names and
+    /// SHA-256 of its files in name order. Empty when unreadable.
     static func digests(of audited: AuditCase) -> InputRecord {
+        func hex<D: Digest>(_ digest: D) -> String { digest.map { String(format: "%02x", $0) }.joined() }
         func sha256(_ path: String) -> String {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "" }
+            if isDirectory.boolValue {
+                guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return "" }
+                var hash = SHA256()
+                for name in names.sorted() where !name.hasPrefix(".") {
+                    let file = URL(fileURLWithPath: path).appendingPathComponent(name).path
+                    guard let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .mappedIfSafe) else { continue }
+                    hash.update(data: Data("\(name)\n\(hex(SHA256.hash(data: data)))\n".utf8))
+                }
+                return hex(hash.finalize())
+            }
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) else { return "" }
-            return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            return hex(SHA256.hash(data: data))
         }
         return InputRecord(caseID: audited.id, site: audited.site ?? "", image: audited.image, mask: audited.mask,
                            imageSHA256: sha256(audited.image), maskSHA256: sha256(audited.mask))
@@ -122,16 +140,18 @@ public struct AuditRunner: Sendable {
         var image: Volume<Double>
         var mask: Volume<Bool>
         var digest: String
+        var acquisition: AcquisitionMetadata?
     }
 
     private func load(_ audited: AuditCase, record: InputRecord) throws -> CaseInputs {
-        let image = try ImageFile.read(audited.image)
-        let labels = try ImageFile.read(audited.mask)
-        try image.requireSameGrid(as: labels, path: audited.image, otherPath: audited.mask)
-        let mask = try labels.selectingLabel(audited.label, path: audited.mask)
+        let loaded = try ImageFile.load(audited.image)
+        let image = loaded.volume
+        let mask = try ImageFile.loadMask(audited.mask, for: loaded, imagePath: audited.image, label: audited.label,
+                                          roi: audited.roi).volume
         let definition = "\(record.imageSHA256)|\(record.maskSHA256)|\(audited.label.map(String.init) ?? "")|\(audited.roi ?? "")"
         return CaseInputs(image: image, mask: mask,
-                          digest: SHA256.hash(data: Data(definition.utf8)).map { String(format: "%02x", $0) }.joined())
+                          digest: SHA256.hash(data: Data(definition.utf8)).map { String(format: "%02x", $0) }.joined(),
+                          acquisition: loaded.metadata)
     }
 
     private func run(_ variant: Variant, of audited: AuditCase, inputs: CaseInputs, cache: URL) -> VariantOutcome {

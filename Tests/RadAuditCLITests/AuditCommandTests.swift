@@ -196,3 +196,25 @@ private func splitCSV(_ line: String) -> [String] {
     #expect(FileManager.default.fileExists(atPath: exported.appendingPathComponent("mask-erode1mm_mask.nii.gz").path))
     #expect(FileManager.default.fileExists(atPath: exported.appendingPathComponent("mask-erode1mm_image.nii.gz").path))
 }
+
+@Test func auditsReadDICOMSeriesWithRTSTRUCTMasksAndRecordAcquisitionDetails() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cases = directory.appendingPathComponent("cases.csv")
+    let dicom = CLI.repository.appendingPathComponent("fixtures/dicom/ct_phantom").path
+    try """
+        case_id,image,mask,roi
+        phantom,\(dicom)/image,\(dicom)/mask/DCM_RS_00060.dcm,GTV-1
+        """.write(to: cases, atomically: true, encoding: .utf8)
+    let (out, run) = try audit(protocolText: "extraction: {families: [intensity_statistics]}\nperturbations: {noise: {repetitions: 1, sigma: 5}}\n",
+                               cases: cases.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    let features = try table(out, "features.csv")
+    let mean = features.first { $0["variant_id"] == "original" && $0["ibsi_code"] == "Q4LE" }.flatMap { Double($0["value"]!) }
+    #expect(mean.map { abs($0 - (-46.9)) < 0.05 } == true, "\(String(describing: mean))")
+    let inputs = try table(out, "inputs.csv")
+    #expect(inputs.first?["image_sha256"]?.count == 64)
+    let acquisition = try String(contentsOf: out.appendingPathComponent("acquisition.json"), encoding: .utf8)
+    #expect(acquisition.contains("\"modality\" : \"CT\""))
+    for secret in ["PatientName", "PatientID", "PatientBirthDate", "patientName"] { #expect(!acquisition.contains(secret)) }
+}

@@ -9,8 +9,8 @@ public enum AuditReportWriter {
     /// Renders both files, validates the record, then writes both atomically. Nothing is written when the tables
     /// cannot be read or the record does not validate.
     /// - Parameters:
-    ///   - directory: the audit directory (see ``AuditResults``); acquisition metadata of the images comes from extra
-    ///     columns of its `inputs.csv`.
+    ///   - directory: the audit directory (see ``AuditResults``); acquisition metadata of the images comes from its
+    ///     `acquisition.json` and from extra columns of its `inputs.csv`.
     ///   - generated: the time written into both files.
     ///   - reportingToolVersion: the version of the tool rendering, recorded when it differs from the audit's.
     ///   - validator: the schema to validate with (default: the embedded RadAudit schema).

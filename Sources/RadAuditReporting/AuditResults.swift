@@ -15,6 +15,7 @@ import RadAuditAudit
 /// | `cases.csv` | `case_id,variant_id,site,roi_voxels,roi_mean_intensity` |
 /// | `errors.csv` | `case_id,variant_id,error` |
 /// | `run.json` | `tool, version, commit, started, finished, seed, jobs` |
+/// | `acquisition.json` (optional) | `{case id: {modality, manufacturer, kvp, …}}` acquisition metadata of DICOM inputs |
 /// | `site_tests.csv` (optional) | `feature,test,groups,statistic,p_value,q_value,method` |
 public struct AuditResults: Sendable {
     public var directory: String
@@ -77,8 +78,20 @@ public struct AuditResults: Sendable {
         try digest("protocol.yaml")
 
         let inputTable = try CSVFile.read(path("inputs.csv"), required: AuditInput.columns)
-        let inputs = try inputTable.rows.map { try AuditInput(row: $0, extraColumns: inputTable.extraColumns(beyond: AuditInput.columns)) }
+        var inputs = try inputTable.rows.map { try AuditInput(row: $0, extraColumns: inputTable.extraColumns(beyond: AuditInput.columns)) }
         try digest("inputs.csv")
+        if FileManager.default.fileExists(atPath: path("acquisition.json")) {
+            let acquisition = try AcquisitionFile.load(path("acquisition.json"))
+            for index in inputs.indices {
+                for (key, value) in acquisition[inputs[index].caseID] ?? [:] where inputs[index].metadata[key] == nil {
+                    inputs[index].metadata[key] = value
+                }
+                inputs[index] = AuditInput(caseID: inputs[index].caseID, site: inputs[index].site, image: inputs[index].image,
+                                           mask: inputs[index].mask, imageSHA256: inputs[index].imageSHA256,
+                                           maskSHA256: inputs[index].maskSHA256, metadata: inputs[index].metadata)
+            }
+            try digest("acquisition.json")
+        }
         let features = try CSVFile.read(path("features.csv"), required: FeatureValue.columns) {
             $0["variant_id"] == originalVariant
         }.rows.map(FeatureValue.init)
@@ -447,6 +460,50 @@ public struct SiteTestResult: Sendable, Hashable {
         self.init(feature: try row.text("feature"), test: try row.text("test"), groups: row.optional("groups") ?? "",
                   statistic: try row.number("statistic"), pValue: try row.number("p_value"), qValue: try row.number("q_value"),
                   method: row.optional("method") ?? "", stage: stage)
+    }
+}
+
+/// `acquisition.json`: acquisition metadata per case, each value rendered as text (numbers as the shortest
+/// decimal, lists space-separated); null values are left out.
+enum AcquisitionFile {
+    private enum Value: Decodable {
+        case text(String), number(Double), flag(Bool), list([Value]), null
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() {
+                self = .null
+            } else if let flag = try? c.decode(Bool.self) {
+                self = .flag(flag)
+            } else if let number = try? c.decode(Double.self) {
+                self = .number(number)
+            } else if let text = try? c.decode(String.self) {
+                self = .text(text)
+            } else {
+                self = .list(try c.decode([Value].self))
+            }
+        }
+
+        var text: String? {
+            switch self {
+            case .text(let text): text
+            case .number(let number): IBSINotation.number(number)
+            case .flag(let flag): flag ? "true" : "false"
+            case .list(let values): values.compactMap(\.text).joined(separator: " ")
+            case .null: nil
+            }
+        }
+    }
+
+    static func load(_ path: String) throws -> [String: [String: String]] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw AuditResultsError("\(path): cannot be read") }
+        let decoded: [String: [String: Value]]
+        do {
+            decoded = try JSONDecoder().decode([String: [String: Value]].self, from: data)
+        } catch {
+            throw AuditResultsError("\(path): not acquisition metadata per case (\(error))")
+        }
+        return decoded.mapValues { fields in fields.compactMapValues(\.text) }
     }
 }
 

@@ -11,8 +11,8 @@ struct ReportCommand: ParsableCommand {
             Reads protocol.yaml, run.json, inputs.csv, features.csv, variants.csv, stability.csv, cases.csv, \
             errors.csv (and site_tests.csv when present) of DIR and writes DIR/report.html (self-contained HTML: \
             summary, charts, tables, IBSI reporting checklist) and DIR/provenance.provx (W3C PROV-XML, validated \
-            against the embedded RadAudit schema before it is written). Extra columns of inputs.csv are acquisition \
-            metadata of the images (patient identifiers are never written).
+            against the embedded RadAudit schema before it is written). Acquisition metadata of the images comes from \
+            acquisition.json and from extra columns of inputs.csv (patient identifiers are never written).
             """)
 
     @Argument(help: "Audit directory written by `radaudit audit`.") var directory: String

@@ -130,3 +130,27 @@ private func render(_ results: AuditResults) -> String {
     #expect(try Data(contentsOf: recordURL) == record, "reports/examples/audit-example/provenance.provx is stale")
     #expect(try ProvenanceValidator.bundled().validate(file: recordURL.path).isEmpty)
 }
+
+@Test func acquisitionMetadataOfDICOMInputsReachesRecordAndChecklist() throws {
+    let directory = try Fixture.auditCopy()
+    defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+    try """
+        {"case01": {"xRayTubeCurrent": 250, "pixelSpacing": [0.7, 0.75], "convertedToSUVbw": false, "rows": 512,
+                    "units": null, "PatientName": "DOE^JANE"}}
+        """.write(to: directory.appendingPathComponent("acquisition.json"), atomically: true, encoding: .utf8)
+    let results = try AuditResults.load(directory: directory.path)
+    #expect(results.inputs[0].metadata["xRayTubeCurrent"] == "250")
+    #expect(results.inputs[0].metadata["pixelSpacing"] == "0.7 0.75")
+    #expect(results.inputs[0].metadata["convertedToSUVbw"] == "false")
+    #expect(results.inputs[0].metadata["units"] == nil)
+    #expect(results.inputs[0].metadata["PatientName"] == nil)
+    #expect(results.files.contains { $0.name == "acquisition.json" })
+    let xml = String(decoding: ProvenanceDocument.audit(results).serialized(), as: UTF8.self)
+    #expect(xml.contains("<radaudit:xRayTubeCurrent>250</radaudit:xRayTubeCurrent>"))
+    #expect(xml.contains("<radaudit:pixelSpacing>0.7 0.75</radaudit:pixelSpacing>"))
+    #expect(xml.contains("<prov:location>acquisition.json</prov:location>"))
+    #expect(!xml.contains("DOE^JANE"))
+    let entries = ReportingChecklist.entries(for: results)
+    #expect(entries.first { $0.item.id == "15" }?.value == "Tube current (mA): 250 (1)")
+    #expect(!AuditReport.render(results).contains("DOE^JANE"))
+}

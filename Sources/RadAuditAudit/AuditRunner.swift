@@ -175,9 +175,8 @@ public struct AuditRunner: Sendable {
             // Each job uses one core: the audit's parallelism is across cases.
             let result = try FeatureExtractor(settings: settings, concurrentFamilies: false).extract(image: image, mask: mask)
             outcome.features = result.features
-            let diagnostics = Dictionary(result.diagnostics.map { ($0.tag, $0.value) }, uniquingKeysWith: { a, _ in a })
-            outcome.roiVoxelCount = diagnostics["int_mask_vox_count_reseg_roi"] ?? .nan
-            outcome.roiMeanIntensity = diagnostics["int_mask_mean_int_reseg_roi"] ?? .nan
+            outcome.roiVoxelCount = Double(result.roiVoxelCount)
+            outcome.roiMeanIntensity = result.roiMeanIntensity
         } catch let error as PerturbationError {
             // A perturbation that empties the ROI skips that variant; the audit as a whole has not failed.
             outcome.error = "\(AuditTables.skippedPrefix)\(error.problem)"

@@ -13,6 +13,9 @@ public struct ExtractionError: Error, CustomStringConvertible, Sendable {
 public struct ExtractionResult: Sendable {
     public var features: [Feature]
     public var diagnostics: [DiagnosticValue]
+    /// Voxels of the intensity mask after re-segmentation, and their mean intensity (always recorded).
+    public var roiVoxelCount: Int = 0
+    public var roiMeanIntensity: Double = .nan
     /// What the readers skipped or worked around (files skipped in a DICOM directory, contours clipped), one line each.
     public var notes: [String] = []
 }
@@ -92,7 +95,9 @@ public struct FeatureExtractor: Sendable {
         try settings.resegmentation?.resegmentation.apply(to: &padded)
         diagnostics?.recordROI(padded, gridSize: gridSize, step: "reseg_roi")
         let region = padded.cropped(to: BoundingBox(lower: roiBox.lower &- paddedBox.lower, upper: roiBox.upper &- paddedBox.lower))
-        return ExtractionResult(features: try features(region: region, padded: padded), diagnostics: diagnostics?.values ?? [])
+        let intensities = region.maskedIntensities
+        return ExtractionResult(features: try features(region: region, padded: padded), diagnostics: diagnostics?.values ?? [],
+                                roiVoxelCount: intensities.count, roiMeanIntensity: MeanAndVariance(intensities).mean)
     }
 
     /// Voxels per axis covered by the local intensity peak's sphere.

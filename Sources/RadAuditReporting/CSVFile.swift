@@ -97,9 +97,10 @@ struct CSVRow {
     }
 
     /// A lower-case hexadecimal SHA-256 (upper case is accepted and lowered).
+    /// A SHA-256 in hexadecimal, or empty where the input could not be read.
     func digest(_ column: String) throws -> String {
-        let cell = try text(column).lowercased()
-        guard cell.count == 64, cell.allSatisfy({ $0.isHexDigit }) else {
+        let cell = (self[column] ?? "").lowercased()
+        guard cell.isEmpty || (cell.count == 64 && cell.allSatisfy({ $0.isHexDigit })) else {
             throw problem(column, "'\(cell)' is not a SHA-256 (64 hexadecimal digits)")
         }
         return cell

@@ -106,11 +106,11 @@ extension ProvenanceDocument {
             images[input.caseID] = (image, mask)
             b.record("entity", id: image, label: "image of \(input.caseID)", location: input.image,
                      types: [.qname("radaudit:ImageVolume")],
-                     [.text("sha256", input.imageSHA256), .text("checksumScope", "file"), .text("caseId", input.caseID)]
+                     checksum(input.imageSHA256, of: input.image) + [.text("caseId", input.caseID)]
                         + (input.site.map { [.text("site", $0)] } ?? []) + metadataExtensions(input.metadata))
             b.record("entity", id: mask, label: "ROI mask of \(input.caseID)", location: input.mask,
                      types: [.qname("radaudit:RoiMask")],
-                     [.text("sha256", input.maskSHA256), .text("checksumScope", "file"), .text("caseId", input.caseID)])
+                     checksum(input.maskSHA256, of: input.mask) + [.text("caseId", input.caseID)])
         }
 
         // The audit and its tables.
@@ -261,6 +261,15 @@ extension ProvenanceDocument {
         settings.flatMap { setting in
             [Extension.text(setting.element, setting.value)] + setting.ibsiIDs.map { .text(setting.element + "Id", $0) }
         }
+    }
+
+    /// The SHA-256 of an input and what it covers: the file, or for a directory (a DICOM series) the manifest of
+    /// its files' names and SHA-256. Nothing when the input could not be read.
+    static func checksum(_ sha256: String, of path: String) -> [Extension] {
+        guard !sha256.isEmpty else { return [] }
+        var isDirectory: ObjCBool = false
+        let series = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return [.text("sha256", sha256), .text("checksumScope", series ? "dicom-series-manifest" : "file")]
     }
 
     /// Acquisition metadata as extension elements, known terms first (in vocabulary order), then the rest by key.

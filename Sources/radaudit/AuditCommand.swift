@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import RadAuditAudit
 import RadAuditImageIO
+import RadAuditReporting
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Perturb every case of a cohort, re-extract its features and score their stability.",
         discussion: """
-            Writes DIR/features.csv, variants.csv, stability.csv, errors.csv, cases.csv, inputs.csv, run.json and \
-            protocol.yaml. A case \
+            Writes DIR/features.csv, variants.csv, stability.csv, errors.csv, cases.csv, inputs.csv, run.json, \
+            protocol.yaml, report.html (self-contained) and provenance.provx (W3C PROV-XML, validated). A case \
             that fails is listed in errors.csv and the rest completes; the exit status is then 3. A variant whose \
             perturbation cannot apply (e.g. an erosion that empties the ROI) is skipped and listed as such. Every random \
             draw is seeded from (protocol seed, case id, variant id), recorded in variants.csv.
@@ -56,6 +57,7 @@ struct AuditCommand: ParsableCommand {
         let tables = AuditTables(run: run, cases: cohort)
         _ = try tables.write(to: output, stability: auditProtocol.stability)
         try RunRecord(seed: runner.seed, jobs: jobs, started: started, finished: Date()).write(to: output)
+        try AuditReportWriter.write(directory: output)
         let skipped = tables.errors.count - tables.failures.count
         if skipped > 0 {
             FileHandle.standardError.write(Data("radaudit: \(skipped) variant(s) skipped; see \(output)/errors.csv\n".utf8))

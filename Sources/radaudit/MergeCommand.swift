@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RadAuditAudit
 import RadAuditImageIO
+import RadAuditReporting
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,5 +30,6 @@ struct MergeCommand: ParsableCommand {
         _ = try tables.write(to: output, stability: auditProtocol.stability)
         try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: 1, started: started, finished: Date())
             .write(to: output)
+        try AuditReportWriter.write(directory: output)
     }
 }

@@ -13,16 +13,15 @@ public enum Gzip {
     /// - Parameter sizeHint: the expected decompressed size, when known, to allocate once.
     /// - Throws: `ImageIOError` naming `path` when the stream is corrupt or truncated.
     public static func decompress(_ data: Data, path: String, sizeHint: Int? = nil) throws -> Data {
-        var output = Data()
-        let initialCapacity = sizeHint ?? trailerSize(data) ?? data.count * 4
-        output.reserveCapacity(min(max(initialCapacity, 1024), 1 << 34))
+        // Inflate straight into one buffer sized from the hint or the ISIZE trailer; grow only when it is short.
+        var capacity = min(max(sizeHint ?? trailerSize(data) ?? data.count * 4, 1024), 1 << 34)
+        var output = Data(count: capacity)
+        var produced = 0
         var stream = z_stream()
         guard czlib_inflateInit2(&stream, 15 + 32) == Z_OK else {
             throw ImageIOError(path, "zlib could not be initialised")
         }
         defer { inflateEnd(&stream) }
-        let chunkSize = 1 << 20
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
         try data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
             guard let base = input.bindMemory(to: Bytef.self).baseAddress else {
                 throw ImageIOError(path, "empty gzip stream")
@@ -30,30 +29,38 @@ public enum Gzip {
             stream.next_in = UnsafeMutablePointer(mutating: base)
             stream.avail_in = uInt(input.count)
             while true {
-                let status: Int32 = chunk.withUnsafeMutableBufferPointer { buffer in
-                    stream.next_out = buffer.baseAddress
-                    stream.avail_out = uInt(chunkSize)
+                if produced == capacity {
+                    capacity *= 2
+                    output.count = capacity
+                }
+                let room = min(capacity - produced, Int(UInt32.max))
+                let status: Int32 = output.withUnsafeMutableBytes { buffer in
+                    stream.next_out = buffer.bindMemory(to: Bytef.self).baseAddress! + produced
+                    stream.avail_out = uInt(room)
                     return inflate(&stream, Z_NO_FLUSH)
                 }
-                let produced = chunkSize - Int(stream.avail_out)
-                output.append(contentsOf: chunk[0..<produced])
+                let written = room - Int(stream.avail_out)
+                produced += written
                 switch status {
                 case Z_STREAM_END:
                     // Concatenated gzip members: continue with the next one, ignore trailing zero padding.
                     if stream.avail_in == 0 || isZeroPadding(stream.next_in, Int(stream.avail_in)) { return }
                     guard inflateReset(&stream) == Z_OK else { throw ImageIOError(path, "corrupt gzip stream") }
                 case Z_OK:
-                    if stream.avail_in == 0 && produced == 0 {
+                    if stream.avail_in == 0 && written == 0 {
                         throw ImageIOError(path, "truncated gzip stream (ends before the end of the compressed data)")
                     }
                 case Z_BUF_ERROR:
-                    throw ImageIOError(path, "truncated gzip stream (ends before the end of the compressed data)")
+                    if stream.avail_in == 0 || produced < capacity {
+                        throw ImageIOError(path, "truncated gzip stream (ends before the end of the compressed data)")
+                    }
                 default:
                     let message = stream.msg.map { String(cString: $0) } ?? "error \(status)"
                     throw ImageIOError(path, "corrupt gzip stream (\(message))")
                 }
             }
         }
+        output.count = produced
         return output
     }
 

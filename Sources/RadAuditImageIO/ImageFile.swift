@@ -13,10 +13,7 @@ public enum ImageFile {
     ///
     /// - Parameter series: the SeriesInstanceUID to read when a DICOM directory holds several series.
     public static func load(_ path: String, series: String? = nil) throws -> LoadedImage {
-        let lower = path.lowercased()
-        let stem = lower.hasSuffix(".gz") ? String(lower.dropLast(3)) : lower
-        if stem.hasSuffix(".nrrd") || stem.hasSuffix(".nhdr") { return try NRRD.load(path) }
-        if stem.hasSuffix(".nii") || stem.hasSuffix(".hdr") || stem.hasSuffix(".img") { return try NIfTI.load(path) }
+        if let stored = try loadStored(path) { return stored.loaded }
         guard FileManager.default.fileExists(atPath: path) else { throw ImageIOError(path, "no such file") }
         if isDICOM(path) {
             let scan = try DICOMSeriesScan.scan([path])
@@ -61,9 +58,22 @@ public enum ImageFile {
             throw ImageIOError(path, "an ROI name (\(roi)) selects a structure of an RT Structure Set or DICOM SEG; "
                                + "this mask is a label image (select with a label number)")
         }
+        if let stored = try loadStored(path) {
+            try image.volume.geometry.requireSame(as: stored.geometry, path: imagePath, otherPath: path)
+            return LoadedMask(volume: try stored.selectingLabel(label, path: path))
+        }
         let labels = try read(path)
         try image.volume.requireSameGrid(as: labels, path: imagePath, otherPath: path)
         return LoadedMask(volume: try labels.selectingLabel(label, path: path))
+    }
+
+    /// A NIfTI or NRRD volume with its voxels still undecoded; nil for other formats.
+    static func loadStored(_ path: String) throws -> StoredVolume? {
+        let lower = path.lowercased()
+        let stem = lower.hasSuffix(".gz") ? String(lower.dropLast(3)) : lower
+        if stem.hasSuffix(".nrrd") || stem.hasSuffix(".nhdr") { return try NRRD.loadStored(path) }
+        if stem.hasSuffix(".nii") || stem.hasSuffix(".hdr") || stem.hasSuffix(".img") { return try NIfTI.loadStored(path) }
+        return nil
     }
 
     /// Whether `path` is a directory (read as a DICOM series) or a DICOM file: `.dcm`/`.dicom` suffix,
@@ -103,36 +113,26 @@ public struct LoadedMask: Sendable {
 
 /// Turning a mask or label map into a binary region.
 public extension Volume where Voxel == Double {
-    /// The distinct non-zero values of a label map, ascending.
-    var labels: [Double] {
-        Array(Set(voxels.lazy.filter { $0 != 0 && !$0.isNaN })).sorted()
-    }
-
     /// Voxels equal to `label`. Without a label: the only non-zero value when the mask is binary
     /// (e.g. 0/255), else label 1.
     ///
     /// - Throws: when the label is absent, naming the labels that are present.
     func selectingLabel(_ label: Int?, path: String) throws -> Volume<Bool> {
-        let present = labels
-        let chosen: Double
-        if let label {
-            chosen = Double(label)
-        } else if present.count == 1 {
-            chosen = present[0]
-        } else {
-            chosen = 1
-        }
-        guard present.contains(chosen) else {
-            let listed = present.prefix(20).map { $0 == $0.rounded() ? String(Int($0)) : String($0) }.joined(separator: ", ")
-            if present.isEmpty { throw ImageIOError(path, "the mask is empty (no non-zero voxel)") }
-            throw ImageIOError(path, "label \(label.map(String.init) ?? "1") is not in the mask (labels present: \(listed))")
-        }
-        return Volume<Bool>(geometry: geometry, voxels: voxels.map { $0 == chosen })
+        try StoredVolume(geometry: geometry, voxels: StoredVoxels(values: voxels), storedType: .float64)
+            .selectingLabel(label, path: path)
     }
 
     /// Throws unless `other` lies on the same voxel grid.
     func requireSameGrid<T>(as other: Volume<T>, path: String, otherPath: String) throws {
-        let a = geometry, b = other.geometry
+        try geometry.requireSame(as: other.geometry, path: path, otherPath: otherPath)
+    }
+}
+
+extension ImageGeometry {
+    /// Throws unless `other` (the grid of the mask at `otherPath`) describes the same voxels as this one (the grid
+    /// of the image at `path`).
+    public func requireSame(as other: ImageGeometry, path: String, otherPath: String) throws {
+        let a = self, b = other
         guard a.matches(b) else {
             func describe(_ g: ImageGeometry) -> String {
                 let s = g.spacing, o = g.origin

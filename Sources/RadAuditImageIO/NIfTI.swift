@@ -16,7 +16,10 @@ public enum NIfTI {
     public static func read(_ path: String) throws -> Volume<Double> { try load(path).volume }
 
     /// The volume and the voxel type stored in the file.
-    public static func load(_ path: String) throws -> LoadedImage {
+    public static func load(_ path: String) throws -> LoadedImage { try loadStored(path).loaded }
+
+    /// The geometry and the undecoded voxels.
+    public static func loadStored(_ path: String) throws -> StoredVolume {
         let headerPath: String
         var dataPath: String?
         let lower = path.lowercased()
@@ -47,9 +50,9 @@ public enum NIfTI {
             throw ImageIOError(dataPath ?? path, "truncated: \(header.voxelCount) voxels of \(header.type.rawValue) need "
                                + "\(needed) bytes after offset \(offset), the file has \(max(0, voxelBytes.count - offset))")
         }
-        let voxels = VoxelDecoder.decode(voxelBytes, offset: offset, count: header.voxelCount, type: header.type,
-                                         order: header.order, slope: header.slope, intercept: header.intercept)
-        return LoadedImage(volume: Volume(geometry: header.geometry, voxels: voxels), storedType: header.type)
+        let voxels = StoredVoxels(data: voxelBytes, offset: offset, count: header.voxelCount, type: header.type,
+                                  order: header.order, slope: header.slope, intercept: header.intercept)
+        return StoredVolume(geometry: header.geometry, voxels: voxels, storedType: header.type)
     }
 
     /// Writes a NIfTI-1 single-file image (`.nii`, or gzipped when `path` ends in `.gz`) atomically.

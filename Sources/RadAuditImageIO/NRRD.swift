@@ -23,7 +23,10 @@ public enum NRRD {
     public static func read(_ path: String) throws -> Volume<Double> { try load(path).volume }
 
     /// The volume and the voxel type stored in the file.
-    public static func load(_ path: String) throws -> LoadedImage {
+    public static func load(_ path: String) throws -> LoadedImage { try loadStored(path).loaded }
+
+    /// The geometry and the undecoded voxels.
+    public static func loadStored(_ path: String) throws -> StoredVolume {
         guard let file = FileManager.default.contents(atPath: path) else {
             throw ImageIOError(path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
         }
@@ -85,7 +88,7 @@ public enum NRRD {
         }
         let byteSkip = Int(fields["byte skip"] ?? fields["byteskip"] ?? "0") ?? 0
 
-        let voxels: [Double]
+        let voxels: StoredVoxels
         switch encoding {
         case "raw", "gzip", "gz":
             if encoding != "raw" { payload = try Gzip.decompress(payload, path: dataPath, sizeHint: count * type.byteCount) }
@@ -95,7 +98,7 @@ public enum NRRD {
                 throw ImageIOError(dataPath, "truncated: \(count) voxels of \(type.rawValue) need \(needed) bytes, "
                                    + "the data has \(max(0, payload.count - max(offset, 0)))")
             }
-            voxels = VoxelDecoder.decode(payload, offset: offset, count: count, type: type, order: order)
+            voxels = StoredVoxels(data: payload, offset: offset, count: count, type: type, order: order)
         case "ascii", "text", "txt":
             let numbers = String(decoding: payload, as: UTF8.self)
                 .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "," })
@@ -103,14 +106,14 @@ public enum NRRD {
             guard numbers.count >= count else {
                 throw ImageIOError(dataPath, "truncated: \(count) ASCII values expected, \(numbers.count) found")
             }
-            voxels = Array(numbers.prefix(count))
+            voxels = StoredVoxels(values: Array(numbers.prefix(count)))
         default:
             throw ImageIOError(path, "unsupported NRRD encoding \"\(encoding)\"")
         }
         let geometry = ImageGeometry(size: GridSize(x: extent[0], y: extent[1], z: extent[2]),
                                      spacing: SIMD3(spacing[0], spacing[1], spacing[2]),
                                      origin: origin, direction: direction)
-        return LoadedImage(volume: Volume(geometry: geometry, voxels: voxels), storedType: type)
+        return StoredVolume(geometry: geometry, voxels: voxels, storedType: type)
     }
 
     /// Spacing, LPS direction (row-major, columns = axes) and LPS origin from the header fields.

@@ -43,9 +43,23 @@ public struct FeatureExtractor: Sendable {
     ///   - roi: the ROI name of a structure set, or the segment label of a segmentation.
     public func extract(imagePath: String, maskPath: String, label: Int? = nil, series: String? = nil,
                         roi: String? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
-        let image = try ImageFile.load(imagePath, series: series)
-        let mask = try ImageFile.loadMask(maskPath, for: image, imagePath: imagePath, label: label, roi: roi)
         do {
+            // NIfTI and NRRD images are decoded only around the ROI (the whole image for diagnostics).
+            if !diagnostics, let stored = try ImageFile.loadStored(imagePath) {
+                let mask = try ImageFile.loadMask(maskPath, on: stored.geometry, frameOfReferenceUID: nil, imagePath: imagePath,
+                                                  label: label, roi: roi)
+                guard let roiBox = BoundingBox(of: mask.volume.voxels, size: mask.volume.size) else {
+                    throw ExtractionError("the mask is empty")
+                }
+                let box = try sourceBox(around: roiBox, of: stored.geometry)
+                var result = try extract(image: stored.decoded(from: box.lower, size: box.size),
+                                         mask: mask.volume.cropped(to: box), placedAt: box.lower, in: stored.geometry,
+                                         diagnostics: false)
+                result.notes = mask.notes
+                return result
+            }
+            let image = try ImageFile.load(imagePath, series: series)
+            let mask = try ImageFile.loadMask(maskPath, for: image, imagePath: imagePath, label: label, roi: roi)
             var result = try extract(image: image.volume, mask: mask.volume, diagnostics: diagnostics)
             result.notes = image.notes + mask.notes
             return result
@@ -60,8 +74,26 @@ public struct FeatureExtractor: Sendable {
     ///
     /// - Parameter diagnostics: also record the IBSI diagnostic values; this interpolates the whole image, where
     ///   without them only the part of the grid around the ROI is interpolated (the same values, less work).
-    public func extract(image: Volume<Double>, mask: Volume<Bool>, diagnostics wantDiagnostics: Bool = false) throws -> ExtractionResult {
-        guard let sourceBox = BoundingBox(of: mask.voxels, size: mask.size) else { throw ExtractionError("the mask is empty") }
+    public func extract(image: Volume<Double>, mask: Volume<Bool>, diagnostics: Bool = false) throws -> ExtractionResult {
+        try extract(image: image, mask: mask, placedAt: .zero, in: image.geometry, diagnostics: diagnostics)
+    }
+
+    /// The part of the image grid `geometry` that the extraction of the ROI in `roiBox` reads: the ROI, the local
+    /// intensity peak's margin, and what interpolating that neighbourhood needs.
+    private func sourceBox(around roiBox: BoundingBox, of geometry: ImageGeometry) throws -> BoundingBox {
+        guard let interpolation = settings.interpolation?.interpolation else {
+            return roiBox.expanded(by: Self.peakMargin(geometry.spacing), within: geometry.size)
+        }
+        let target = try interpolation.grid(for: geometry).geometry
+        let window = try interpolation.window(covering: roiBox, of: geometry, margin: Self.peakMargin(target.spacing) &+ 1)
+        return try interpolation.sourceBox(for: window, of: geometry)
+    }
+
+    /// Extracts from `image` and `mask`, a part of the grid `full` starting at voxel `offset` of it. The
+    /// interpolation grid is that of `full`.
+    private func extract(image: Volume<Double>, mask: Volume<Bool>, placedAt offset: SIMD3<Int>, in full: ImageGeometry,
+                         diagnostics wantDiagnostics: Bool) throws -> ExtractionResult {
+        guard let maskBox = BoundingBox(of: mask.voxels, size: mask.size) else { throw ExtractionError("the mask is empty") }
         for (value, inside) in zip(image.voxels, mask.voxels) where inside && !value.isFinite {
             throw ExtractionError("the ROI contains a non-finite intensity (\(value))")
         }
@@ -73,17 +105,18 @@ public struct FeatureExtractor: Sendable {
                                    gridSize: image.size, step: "init_roi")
         }
         var (image, mask) = (image, mask)
-        var gridSize = image.size
+        var gridSize = full.size
         if let interpolation = settings.interpolation?.interpolation {
-            let target = try interpolation.grid(for: image.geometry).geometry
+            let target = try interpolation.grid(for: full).geometry
             gridSize = target.size
+            let roiBox = BoundingBox(lower: maskBox.lower &+ offset, upper: maskBox.upper &+ offset)
             let window = wantDiagnostics ? nil
-                : try interpolation.window(covering: sourceBox, of: image.geometry, margin: Self.peakMargin(target.spacing) &+ 1)
-            mask = try interpolation.resample(mask, window: window)
+                : try interpolation.window(covering: roiBox, of: full, margin: Self.peakMargin(target.spacing) &+ 1)
+            mask = try interpolation.resample(mask, window: window, placedAt: offset, in: full)
             guard mask.voxels.contains(true) else {
                 throw ExtractionError("the mask is empty after interpolation (partial-volume threshold \(interpolation.maskThreshold))")
             }
-            image = try interpolation.resample(image, window: window)
+            image = try interpolation.resample(image, window: window, placedAt: offset, in: full)
         }
         diagnostics?.recordImage(image, step: "interp_img")
         let roiBox = BoundingBox(of: mask.voxels, size: mask.size)!

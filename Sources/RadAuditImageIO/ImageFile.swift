@@ -42,16 +42,24 @@ public enum ImageFile {
     ///   structure set belongs to another frame of reference, or `roi` is given for a label map.
     public static func loadMask(_ path: String, for image: LoadedImage, imagePath: String, label: Int? = nil,
                                 roi: String? = nil) throws -> LoadedMask {
+        try loadMask(path, on: image.volume.geometry, frameOfReferenceUID: image.frameOfReferenceUID, imagePath: imagePath,
+                     label: label, roi: roi)
+    }
+
+    /// The mask at `path` as a region on the image grid `geometry` (of the image read from `imagePath`, whose DICOM
+    /// frame of reference is `frameOfReferenceUID`), as `loadMask(_:for:imagePath:label:roi:)` describes.
+    public static func loadMask(_ path: String, on geometry: ImageGeometry, frameOfReferenceUID: String?, imagePath: String,
+                                label: Int? = nil, roi: String? = nil) throws -> LoadedMask {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue, isDICOM(path) {
             let file = try DICOMFile(path: path)
             if file.sopClassUID == RTStructureSet.sopClassUID || file.modality == "RTSTRUCT" {
-                return try RTStructureSet(file: file).mask(roi: roi, number: label, on: image.volume.geometry,
-                                                           frameOfReferenceUID: image.frameOfReferenceUID)
+                return try RTStructureSet(file: file).mask(roi: roi, number: label, on: geometry,
+                                                           frameOfReferenceUID: frameOfReferenceUID)
             }
             if file.sopClassUID == DICOMSegmentation.sopClassUID || file.modality == "SEG" {
-                return try DICOMSegmentation(file: file).mask(segment: label, label: roi, on: image.volume.geometry,
-                                                              frameOfReferenceUID: image.frameOfReferenceUID)
+                return try DICOMSegmentation(file: file).mask(segment: label, label: roi, on: geometry,
+                                                              frameOfReferenceUID: frameOfReferenceUID)
             }
         }
         if let roi {
@@ -59,16 +67,16 @@ public enum ImageFile {
                                + "this mask is a label image (select with a label number)")
         }
         if let stored = try loadStored(path) {
-            try image.volume.geometry.requireSame(as: stored.geometry, path: imagePath, otherPath: path)
+            try geometry.requireSame(as: stored.geometry, path: imagePath, otherPath: path)
             return LoadedMask(volume: try stored.selectingLabel(label, path: path))
         }
         let labels = try read(path)
-        try image.volume.requireSameGrid(as: labels, path: imagePath, otherPath: path)
+        try geometry.requireSame(as: labels.geometry, path: imagePath, otherPath: path)
         return LoadedMask(volume: try labels.selectingLabel(label, path: path))
     }
 
     /// A NIfTI or NRRD volume with its voxels still undecoded; nil for other formats.
-    static func loadStored(_ path: String) throws -> StoredVolume? {
+    public static func loadStored(_ path: String) throws -> StoredVolume? {
         let lower = path.lowercased()
         let stem = lower.hasSuffix(".gz") ? String(lower.dropLast(3)) : lower
         if stem.hasSuffix(".nrrd") || stem.hasSuffix(".nhdr") { return try NRRD.loadStored(path) }

@@ -12,6 +12,22 @@ public struct StoredVolume: Sendable {
         LoadedImage(volume: Volume(geometry: geometry, voxels: voxels.decoded()), storedType: storedType)
     }
 
+    /// The decoded voxels of the box of `size` voxels starting at voxel `lower`, with the geometry of that box.
+    public func decoded(from lower: SIMD3<Int>, size: GridSize) -> Volume<Double> {
+        let full = geometry.size
+        var values: [Double] = []
+        values.reserveCapacity(size.count)
+        for k in lower.z..<lower.z + size.z {
+            for j in lower.y..<lower.y + size.y {
+                values += voxels.decoded(range: full.index(lower.x, j, k)..<full.index(lower.x, j, k) + size.x)
+            }
+        }
+        var part = geometry
+        part.size = size
+        part.origin = geometry.physicalPoint(SIMD3(Double(lower.x), Double(lower.y), Double(lower.z)))
+        return Volume(geometry: part, voxels: values)
+    }
+
     /// Voxels equal to `label`, chosen as `Volume.selectingLabel` chooses.
     public func selectingLabel(_ label: Int?, path: String) throws -> Volume<Bool> {
         let chosen = try LabelChoice.choose(label, present: voxels.distinctNonZero(), path: path)
@@ -44,6 +60,16 @@ public struct StoredVoxels: Sendable {
         case .decoded(let values): values
         case let .raw(data, offset, type, order, slope, intercept):
             VoxelDecoder.decode(data, offset: offset, count: count, type: type, order: order, slope: slope, intercept: intercept)
+        }
+    }
+
+    /// The decoded voxels of a range of linear indices.
+    func decoded(range: Range<Int>) -> [Double] {
+        switch storage {
+        case .decoded(let values): Array(values[range])
+        case let .raw(data, offset, type, order, slope, intercept):
+            VoxelDecoder.decode(data, offset: offset + range.lowerBound * type.byteCount, count: range.count, type: type,
+                                order: order, slope: slope, intercept: intercept)
         }
     }
 

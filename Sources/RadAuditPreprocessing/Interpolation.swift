@@ -88,8 +88,12 @@ public struct Interpolation: Hashable, Sendable {
     /// The image on the interpolation grid (or on its part `window`), rounded when `roundingStep` is set.
     /// A window gives the same values as resampling the whole image and cropping, but reads only the source voxels
     /// it needs.
-    public func resample(_ image: Volume<Double>, window: BoundingBox? = nil) throws -> Volume<Double> {
-        var result = try resample(image, kernel: imageKernel, window: window)
+    ///
+    /// `image` may itself be a part of a larger grid `full`, starting at voxel `offset` of it; it must then hold the
+    /// source voxels that `sourceBox(for:of:)` names for the window.
+    public func resample(_ image: Volume<Double>, window: BoundingBox? = nil, placedAt offset: SIMD3<Int> = .zero,
+                         in full: ImageGeometry? = nil) throws -> Volume<Double> {
+        var result = try resample(image, kernel: imageKernel, window: window, offset: offset, full: full ?? image.geometry)
         if let roundingStep {
             for i in result.voxels.indices { result.voxels[i] = (result.voxels[i] / roundingStep).rounded() * roundingStep }
         }
@@ -97,9 +101,10 @@ public struct Interpolation: Hashable, Sendable {
     }
 
     /// The mask on the interpolation grid (or on its part `window`): interpolated as a fraction, then thresholded.
-    public func resample(_ mask: Volume<Bool>, window: BoundingBox? = nil) throws -> Volume<Bool> {
+    public func resample(_ mask: Volume<Bool>, window: BoundingBox? = nil, placedAt offset: SIMD3<Int> = .zero,
+                         in full: ImageGeometry? = nil) throws -> Volume<Bool> {
         let fractions = try resample(Volume(geometry: mask.geometry, voxels: mask.voxels.map { $0 ? 1.0 : 0.0 }),
-                                     kernel: maskKernel, window: window)
+                                     kernel: maskKernel, window: window, offset: offset, full: full ?? mask.geometry)
         return Volume(geometry: fractions.geometry, voxels: fractions.voxels.map { $0 >= maskThreshold - 1e-12 })
     }
 
@@ -107,24 +112,44 @@ public struct Interpolation: Hashable, Sendable {
     /// decays as 0.268^d) see the same values as on the whole image.
     private static func sourceMargin(_ kernel: Kernel) -> Int { kernel == .cubicSpline ? 28 : 2 }
 
-    private func resample(_ volume: Volume<Double>, kernel: Kernel, window: BoundingBox?) throws -> Volume<Double> {
-        let (target, fullStart, step) = try grid(for: volume.geometry)
-        let window = window ?? BoundingBox(lower: .zero, upper: SIMD3(target.size.x, target.size.y, target.size.z))
-        // Crop the source to what the window needs.
-        var sourceLower = SIMD3<Int>.zero, sourceUpper = SIMD3<Int>.zero
-        let n = [volume.size.x, volume.size.y, volume.size.z]
+    /// The voxels of the original grid `geometry` that resampling the part `window` of the interpolation grid reads
+    /// (with either kernel of these settings).
+    public func sourceBox(for window: BoundingBox, of geometry: ImageGeometry) throws -> BoundingBox {
+        let margin = max(Self.sourceMargin(imageKernel), Self.sourceMargin(maskKernel))
+        return try sourceBox(for: window, of: geometry, margin: margin)
+    }
+
+    private func sourceBox(for window: BoundingBox, of geometry: ImageGeometry, margin m: Int) throws -> BoundingBox {
+        let (_, start, step) = try grid(for: geometry)
+        var lower = SIMD3<Int>.zero, upper = SIMD3<Int>.zero
+        let n = [geometry.size.x, geometry.size.y, geometry.size.z]
         for axis in 0..<3 {
             if spacing[axis] == nil {
-                (sourceLower[axis], sourceUpper[axis]) = (window.lower[axis], window.upper[axis])
+                (lower[axis], upper[axis]) = (window.lower[axis], window.upper[axis])
                 continue
             }
-            let first = fullStart[axis] + Double(window.lower[axis]) * step[axis]
-            let last = fullStart[axis] + Double(window.upper[axis] - 1) * step[axis]
-            let m = Self.sourceMargin(kernel)
-            sourceLower[axis] = max(0, min(n[axis] - 1, Int(first.rounded(.down)) - m))
-            sourceUpper[axis] = min(n[axis], max(sourceLower[axis] + 1, Int(last.rounded(.up)) + 1 + m))
+            let first = start[axis] + Double(window.lower[axis]) * step[axis]
+            let last = start[axis] + Double(window.upper[axis] - 1) * step[axis]
+            lower[axis] = max(0, min(n[axis] - 1, Int(first.rounded(.down)) - m))
+            upper[axis] = min(n[axis], max(lower[axis] + 1, Int(last.rounded(.up)) + 1 + m))
         }
-        let source = volume.cropped(to: BoundingBox(lower: sourceLower, upper: sourceUpper))
+        return BoundingBox(lower: lower, upper: upper)
+    }
+
+    private func resample(_ volume: Volume<Double>, kernel: Kernel, window: BoundingBox?, offset: SIMD3<Int>,
+                          full: ImageGeometry) throws -> Volume<Double> {
+        let (target, fullStart, step) = try grid(for: full)
+        let window = window ?? BoundingBox(lower: .zero, upper: SIMD3(target.size.x, target.size.y, target.size.z))
+        // Crop the source to what the window needs (positions in the full grid, then in the given part of it).
+        let needed = try sourceBox(for: window, of: full, margin: Self.sourceMargin(kernel))
+        let sourceLower = needed.lower, sourceUpper = needed.upper
+        let n = [full.size.x, full.size.y, full.size.z]
+        let local = BoundingBox(lower: sourceLower &- offset, upper: sourceUpper &- offset)
+        guard local.lower.x >= 0, local.lower.y >= 0, local.lower.z >= 0, local.upper.x <= volume.size.x,
+              local.upper.y <= volume.size.y, local.upper.z <= volume.size.z else {
+            preconditionFailure("the given part of the grid does not hold the source voxels of the window")
+        }
+        let source = volume.cropped(to: local)
         var values = source.voxels
         var size = source.size
         let windowSize = window.size

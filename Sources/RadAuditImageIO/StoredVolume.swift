@@ -73,11 +73,11 @@ public struct StoredVoxels: Sendable {
         }
     }
 
-    /// Calls `body` with consecutive decoded runs of at most 2²⁰ voxels (a bounded buffer, reused).
-    private func forEachChunk(_ body: (UnsafeBufferPointer<Double>) -> Void) {
+    /// Calls `body` with consecutive decoded runs of at most 2²⁰ voxels and the index of their first voxel.
+    private func forEachChunk(_ body: (UnsafeBufferPointer<Double>, Int) -> Void) {
         switch storage {
         case .decoded(let values):
-            values.withUnsafeBufferPointer(body)
+            values.withUnsafeBufferPointer { body($0, 0) }
         case let .raw(data, offset, type, order, slope, intercept):
             let chunk = 1 << 20
             var start = 0
@@ -85,7 +85,7 @@ public struct StoredVoxels: Sendable {
                 let n = min(chunk, count - start)
                 let values = VoxelDecoder.decode(data, offset: offset + start * type.byteCount, count: n, type: type,
                                                  order: order, slope: slope, intercept: intercept)
-                values.withUnsafeBufferPointer(body)
+                values.withUnsafeBufferPointer { body($0, start) }
                 start += n
             }
         }
@@ -95,7 +95,7 @@ public struct StoredVoxels: Sendable {
     public func distinctNonZero() -> [Double] {
         var found = Set<Double>()
         var previous = 0.0
-        forEachChunk { values in
+        forEachChunk { values, _ in
             for v in values where v != previous {
                 previous = v
                 if v != 0 && !v.isNaN { found.insert(v) }
@@ -106,12 +106,12 @@ public struct StoredVoxels: Sendable {
 
     /// Whether each voxel equals `value`.
     public func equal(to value: Double) -> [Bool] {
-        var result: [Bool] = []
-        result.reserveCapacity(count)
-        forEachChunk { values in
-            for v in values { result.append(v == value) }
+        [Bool](unsafeUninitializedCapacity: count) { result, initialized in
+            forEachChunk { values, start in
+                for i in values.indices { result[start &+ i] = values[i] == value }
+            }
+            initialized = count
         }
-        return result
     }
 }
 

@@ -166,7 +166,9 @@ public struct AuditRunner: Sendable {
                                      roiVoxelCount: .nan, roiMeanIntensity: .nan, error: nil)
         do {
             var (image, mask) = (inputs.image, inputs.mask)
-            let chain = PerturbationChain(variant.steps.compactMap(\.imagePerturbation))
+            let chain = PerturbationChain(variant.steps.compactMap { step in
+                if case .perturbation(let p) = step { p } else { nil }
+            })
             if !chain.steps.isEmpty {
                 let perturbed = try chain.apply(to: image, mask: mask, seed: seed, settings: perturbationSettings)
                 (image, mask, outcome.notes) = (perturbed.image, perturbed.mask, perturbed.notes)

@@ -1,4 +1,5 @@
 import RadAuditExtraction
+import RadAuditPerturbation
 
 /// The `perturbations:` section of a protocol. Every listed value is one variant; noise and contour
 /// randomisation make one variant per repetition; chains combine steps, drawing one setting per step.
@@ -8,6 +9,9 @@ public struct ProtocolPerturbations: Sendable, Hashable, Decodable {
         public var repetitions: Int
         /// Standard deviation in image units; `nil` = estimated from the image (Chang et al. 2000).
         public var sigma: Double?
+
+        /// The noise level as the perturbation takes it.
+        public var level: Perturbation.NoiseSigma { sigma.map { .value($0) } ?? .auto }
 
         enum CodingKeys: String, CodingKey, CaseIterable { case repetitions, sigma }
 

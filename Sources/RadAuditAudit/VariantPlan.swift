@@ -1,46 +1,22 @@
 import RadAuditExtraction
 import RadAuditPerturbation
 
-/// One step of a variant: an image/mask perturbation, or a change of the extraction settings.
+/// One step of a variant: a perturbation of the image and mask, or a change of the extraction settings
+/// (resampling replaces the extraction's spacing, so that the image is interpolated once).
 public enum VariantStep: Sendable, Hashable {
-    case noise(sigma: Double?)
+    case perturbation(Perturbation)
     case resampling(spacing: [Double])
-    case binWidth(Double)
-    case binCount(Int)
-    case erosion(mm: Double)
-    case dilation(mm: Double)
-    case rotation(degrees: Double)
-    case translation(fraction: Double)
-    case volumeAdaptation(fraction: Double)
-    case contourRandomisation(repetition: Int)
+    /// A texture discretisation replacing the extraction's.
+    case discretisation(DiscretisationMethod)
 
-    /// Stable text of the parameters, e.g. `noise(sigma=15)`.
+    /// Stable text of the parameters, e.g. `noise(sigma=15)`, `discretisation(bin_width=10)`.
     public var parameters: String {
         switch self {
-        case .noise(let sigma): "noise(sigma=\(sigma.map(Number.format) ?? "auto"))"
-        case .resampling(let spacing): "resampling(spacing_mm=\(spacing.map(Number.format).joined(separator: "x")))"
-        case .binWidth(let w): "discretisation(bin_width=\(Number.format(w)))"
-        case .binCount(let n): "discretisation(bins=\(n))"
-        case .erosion(let mm): "erosion(mm=\(Number.format(mm)))"
-        case .dilation(let mm): "dilation(mm=\(Number.format(mm)))"
-        case .rotation(let degrees): "rotation(degrees=\(Number.format(degrees)))"
-        case .translation(let f): "translation(fraction=\(Number.format(f)))"
-        case .volumeAdaptation(let f): "volume_adaptation(fraction=\(Number.format(f)))"
-        case .contourRandomisation(let r): "contour_randomisation(repetition=\(r))"
-        }
-    }
-
-    /// The image/mask operation of this step, or nil for a step that only changes the extraction settings.
-    var imagePerturbation: Perturbation? {
-        switch self {
-        case .noise(let sigma): .noise(sigma: sigma.map { .value($0) } ?? .auto)
-        case .erosion(let mm): .erosion(mm: mm)
-        case .dilation(let mm): .dilation(mm: mm)
-        case .rotation(let degrees): .rotation(degrees: degrees)
-        case .translation(let f): .translation(fraction: f)
-        case .volumeAdaptation(let f): .volumeAdaptation(fraction: f)
-        case .contourRandomisation(let r): .contourRandomisation(repetition: r)
-        case .resampling, .binWidth, .binCount: nil
+        case .perturbation(let p): "\(p.name)(\(p.parameters))"
+        case .resampling(let spacing): "resampling(\(Perturbation.resampling(spacing: spacing).parameters))"
+        case .discretisation(.fixedBinSize(let w)): "discretisation(bin_width=\(Number.format(w)))"
+        case .discretisation(.fixedBinNumber(let n)): "discretisation(bins=\(n))"
+        case .discretisation(.none): "discretisation(none)"
         }
     }
 
@@ -51,9 +27,8 @@ public enum VariantStep: Sendable, Hashable {
             var interpolation = settings.interpolation ?? InterpolationSettings(spacing: spacing)
             interpolation.spacing = spacing
             settings.interpolation = interpolation
-        case .binWidth(let w): settings.discretisation.texture = .fixedBinSize(w)
-        case .binCount(let n): settings.discretisation.texture = .fixedBinNumber(n)
-        default: break
+        case .discretisation(let method): settings.discretisation.texture = method
+        case .perturbation: break
         }
     }
 }
@@ -88,20 +63,24 @@ public enum VariantPlan {
             variants.append(Variant(id: "\(kind.rawValue)-\(suffix)", perturbation: kind.rawValue, steps: steps))
         }
         if let noise = settings.noise {
-            for r in 1...noise.repetitions { add(.noise, "\(r)", [.noise(sigma: noise.sigma)]) }
+            for r in 1...noise.repetitions { add(.noise, "\(r)", [.perturbation(.noise(sigma: noise.level))]) }
         }
         for spacing in settings.resamplingSpacings {
             add(.resampling, spacing.map(Number.format).joined(separator: "x"), [.resampling(spacing: spacing)])
         }
-        for w in settings.binWidths { add(.discretisation, "width\(Number.format(w))", [.binWidth(w)]) }
-        for n in settings.binCounts { add(.discretisation, "bins\(n)", [.binCount(n)]) }
-        for mm in settings.erosionsMM { add(.mask, "erode\(Number.format(mm))mm", [.erosion(mm: mm)]) }
-        for mm in settings.dilationsMM { add(.mask, "dilate\(Number.format(mm))mm", [.dilation(mm: mm)]) }
-        for a in settings.rotationsDegrees { add(.rotation, Number.format(a), [.rotation(degrees: a)]) }
-        for f in settings.translationFractions { add(.translation, Number.format(f), [.translation(fraction: f)]) }
-        for f in settings.volumeFractions { add(.volumeAdaptation, Number.format(f), [.volumeAdaptation(fraction: f)]) }
+        for w in settings.binWidths { add(.discretisation, "width\(Number.format(w))", [.discretisation(.fixedBinSize(w))]) }
+        for n in settings.binCounts { add(.discretisation, "bins\(n)", [.discretisation(.fixedBinNumber(n))]) }
+        for mm in settings.erosionsMM { add(.mask, "erode\(Number.format(mm))mm", [.perturbation(.erosion(mm: mm))]) }
+        for mm in settings.dilationsMM { add(.mask, "dilate\(Number.format(mm))mm", [.perturbation(.dilation(mm: mm))]) }
+        for a in settings.rotationsDegrees { add(.rotation, Number.format(a), [.perturbation(.rotation(degrees: a))]) }
+        for f in settings.translationFractions { add(.translation, Number.format(f), [.perturbation(.translation(fraction: f))]) }
+        for f in settings.volumeFractions {
+            add(.volumeAdaptation, Number.format(f), [.perturbation(.volumeAdaptation(fraction: f))])
+        }
         if settings.contourRepetitions > 0 {
-            for r in 1...settings.contourRepetitions { add(.contourRandomisation, "\(r)", [.contourRandomisation(repetition: r)]) }
+            for r in 1...settings.contourRepetitions {
+                add(.contourRandomisation, "\(r)", [.perturbation(.contourRandomisation(repetition: r))])
+            }
         }
         for chain in settings.chains {
             for r in 1...chain.repetitions {
@@ -121,16 +100,16 @@ public enum VariantPlan {
                              using g: inout SeededGenerator) -> VariantStep {
         func pick<T>(_ values: [T]) -> T { values[g.nextInt(below: values.count)] }
         switch kind {
-        case .noise: return .noise(sigma: s.noise?.sigma)
+        case .noise: return .perturbation(.noise(sigma: s.noise?.level ?? .auto))
         case .resampling: return .resampling(spacing: pick(s.resamplingSpacings))
         case .discretisation:
-            return pick(s.binWidths.map { VariantStep.binWidth($0) } + s.binCounts.map { VariantStep.binCount($0) })
+            return .discretisation(pick(s.binWidths.map { .fixedBinSize($0) } + s.binCounts.map { .fixedBinNumber($0) }))
         case .mask:
-            return pick(s.erosionsMM.map { VariantStep.erosion(mm: $0) } + s.dilationsMM.map { VariantStep.dilation(mm: $0) })
-        case .rotation: return .rotation(degrees: pick(s.rotationsDegrees))
-        case .translation: return .translation(fraction: pick(s.translationFractions))
-        case .volumeAdaptation: return .volumeAdaptation(fraction: pick(s.volumeFractions))
-        case .contourRandomisation: return .contourRandomisation(repetition: repetition)
+            return .perturbation(pick(s.erosionsMM.map { .erosion(mm: $0) } + s.dilationsMM.map { .dilation(mm: $0) }))
+        case .rotation: return .perturbation(.rotation(degrees: pick(s.rotationsDegrees)))
+        case .translation: return .perturbation(.translation(fraction: pick(s.translationFractions)))
+        case .volumeAdaptation: return .perturbation(.volumeAdaptation(fraction: pick(s.volumeFractions)))
+        case .contourRandomisation: return .perturbation(.contourRandomisation(repetition: repetition))
         }
     }
 }

@@ -73,6 +73,9 @@ public struct AuditRunner: Sendable {
         let variants = self.variants
         let total = cases.count * variants.count
         let state = SharedState(caseCount: cases.count)
+        // Largest inputs first, so that no worker is left with a big case at the end (results keep cohort order).
+        let sizes = cases.map { Self.inputSize($0) }
+        state.schedule = cases.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
         let cache = URL(fileURLWithPath: outputDirectory).appendingPathComponent("cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         DispatchQueue.concurrentPerform(iterations: min(jobs, cases.count)) { _ in
@@ -105,6 +108,16 @@ public struct AuditRunner: Sendable {
             defer { onVariant() }
             return run(variant, of: audited, inputs: inputs, cache: cache)
         }, inputs.acquisition)
+    }
+
+    /// Bytes of a case's image (file, or files of a DICOM directory): a proxy for its cost.
+    static func inputSize(_ audited: AuditCase) -> Int {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: audited.image, isDirectory: &isDirectory) else { return 0 }
+        let files = isDirectory.boolValue
+            ? ((try? manager.contentsOfDirectory(atPath: audited.image)) ?? []).map { audited.image + "/" + $0 } : [audited.image]
+        return files.reduce(0) { $0 + ((try? manager.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
     }
 
     /// SHA-256 of a case's image and mask: of the file, or for a directory (a DICOM series) of the names and
@@ -230,11 +243,14 @@ private final class SharedState: @unchecked Sendable {
                         count: caseCount)
     }
 
+    /// Case indices in the order workers take them.
+    var schedule: [Int] = []
+
     func nextCase() -> Int? {
         lock.withLock {
-            guard next < results.count else { return nil }
+            guard next < schedule.count else { return nil }
             defer { next += 1 }
-            return next
+            return schedule[next]
         }
     }
 

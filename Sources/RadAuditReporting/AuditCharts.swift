@@ -8,14 +8,16 @@ enum AuditCharts {
     static func heatmap(_ results: AuditResults, features: [FeatureKey], groups: [String], rule: String) -> String {
         let lookup = Dictionary(results.stability.map { ("\($0.perturbation)\u{0}\(key($0.key))", $0) }) { first, _ in first }
         let families = orderedFamilies(features)
-        let labelWidth = 300.0, cellWidth = 62.0, rowHeight = 15.0, familyGap = 20.0, top = 46.0
+        // Column headers are slanted so that long group names (contour_randomisation) do not overlap.
+        let longest = Double(groups.map(\.count).max() ?? 0)
+        let labelWidth = 300.0, cellWidth = 62.0, rowHeight = 15.0, familyGap = 20.0, top = 40 + longest * 6.2 * 0.65
         let height = top + Double(features.count) * rowHeight + Double(families.count) * familyGap + 92
         let ruleText = "robust: \(rule)"
         let width = max(labelWidth + cellWidth * Double(max(groups.count, 1)) + 20, labelWidth + Double(ruleText.count) * 5.8 + 30)
         var canvas = SVGCanvas(width: width, height: height)
         for (column, group) in groups.enumerated() {
-            canvas.text(group, x: labelWidth + (Double(column) + 0.5) * cellWidth, y: top - 10, anchor: "middle", size: 11,
-                        weight: group == StabilityResult.allGroup ? "700" : "600")
+            canvas.text(group, x: labelWidth + (Double(column) + 0.3) * cellWidth, y: top - 8, size: 11,
+                        weight: group == StabilityResult.allGroup ? "700" : "600", rotate: -40)
         }
         canvas.text("perturbation group", x: labelWidth + cellWidth * Double(groups.count) / 2, y: 14, anchor: "middle",
                     size: 11, weight: "600")

@@ -8,6 +8,6 @@ struct RadAudit: ParsableCommand {
         commandName: "radaudit",
         abstract: "Audit the reproducibility of IBSI radiomic features.",
         version: version,
-        subcommands: [ExtractCommand.self, InfoCommand.self, AgreementCommand.self, SitesCommand.self,
-                      HarmonizeCommand.self, AuditCommand.self, MergeCommand.self, ReportCommand.self, ValidateCommand.self])
+        subcommands: [AuditCommand.self, ExtractCommand.self, MergeCommand.self, ReportCommand.self, ValidateCommand.self,
+                      InfoCommand.self, AgreementCommand.self, SitesCommand.self, HarmonizeCommand.self])
 }

@@ -1,8 +1,9 @@
 import ArgumentParser
+import RadAuditAudit
 
 @main
 struct RadAudit: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = AuditRunner.toolVersion
 
     static let configuration = CommandConfiguration(
         commandName: "radaudit",

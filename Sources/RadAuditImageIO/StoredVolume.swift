@@ -91,8 +91,28 @@ public struct StoredVoxels: Sendable {
         }
     }
 
+    /// Calls `body` with the stored integers when the voxels are unscaled integers in host byte order (the usual
+    /// label map), so that labels are found and selected without decoding; returns nil otherwise.
+    private func withStoredIntegers<R>(_ body: (StoredIntegers) -> R) -> R? {
+        guard case let .raw(data, offset, type, order, slope, intercept) = storage, slope == 1, intercept == 0,
+              order == ByteOrder.host || type.byteCount == 1 else { return nil }
+        return data.withUnsafeBytes { raw in
+            let base = raw.baseAddress! + offset
+            switch type {
+            case .uint8: return body(.uint8(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count)))
+            case .int8: return body(.int8(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Int8.self), count: count)))
+            case .int16 where Int(bitPattern: base) % 2 == 0:
+                return body(.int16(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Int16.self), count: count)))
+            case .uint16 where Int(bitPattern: base) % 2 == 0:
+                return body(.uint16(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt16.self), count: count)))
+            default: return nil
+            }
+        }
+    }
+
     /// The distinct non-zero values (NaN excluded), ascending.
     public func distinctNonZero() -> [Double] {
+        if let found = withStoredIntegers({ $0.distinctNonZero() }) { return found }
         var found = Set<Double>()
         var previous = 0.0
         forEachChunk { values, _ in
@@ -106,7 +126,8 @@ public struct StoredVoxels: Sendable {
 
     /// Whether each voxel equals `value`.
     public func equal(to value: Double) -> [Bool] {
-        [Bool](unsafeUninitializedCapacity: count) { result, initialized in
+        if let selected = withStoredIntegers({ $0.equal(to: value) }) { return selected }
+        return [Bool](unsafeUninitializedCapacity: count) { result, initialized in
             forEachChunk { values, start in
                 for i in values.indices { result[start &+ i] = values[i] == value }
             }
@@ -135,5 +156,49 @@ enum LabelChoice {
             throw ImageIOError(path, "label \(label.map(String.init) ?? "1") is not in the mask (labels present: \(listed))")
         }
         return chosen
+    }
+}
+
+/// Stored label-map integers, read in place.
+private enum StoredIntegers {
+    case uint8(UnsafeBufferPointer<UInt8>)
+    case int8(UnsafeBufferPointer<Int8>)
+    case int16(UnsafeBufferPointer<Int16>)
+    case uint16(UnsafeBufferPointer<UInt16>)
+
+    func distinctNonZero() -> [Double] {
+        switch self {
+        case .uint8(let v): Self.distinct(v)
+        case .int8(let v): Self.distinct(v)
+        case .int16(let v): Self.distinct(v)
+        case .uint16(let v): Self.distinct(v)
+        }
+    }
+
+    func equal(to value: Double) -> [Bool] {
+        switch self {
+        case .uint8(let v): Self.equal(v, value)
+        case .int8(let v): Self.equal(v, value)
+        case .int16(let v): Self.equal(v, value)
+        case .uint16(let v): Self.equal(v, value)
+        }
+    }
+
+    private static func distinct<T: FixedWidthInteger & Sendable>(_ values: UnsafeBufferPointer<T>) -> [Double] {
+        var found = Set<T>()
+        var previous: T = 0
+        for v in values where v != previous {
+            previous = v
+            if v != 0 { found.insert(v) }
+        }
+        return found.map(Double.init).sorted()
+    }
+
+    private static func equal<T: FixedWidthInteger & Sendable>(_ values: UnsafeBufferPointer<T>, _ value: Double) -> [Bool] {
+        guard let target = T(exactly: value) else { return [Bool](repeating: false, count: values.count) }
+        return [Bool](unsafeUninitializedCapacity: values.count) { result, initialized in
+            for i in values.indices { result[i] = values[i] == target }
+            initialized = values.count
+        }
     }
 }

@@ -187,3 +187,16 @@ func badSpacingIsRefused(spacing: Float) throws {
     let b = Volume(geometry: ImageGeometry(size: GridSize(x: 2, y: 1, z: 1), spacing: SIMD3(1, 1, 2)), voxels: [0, 1] as [Double])
     #expect(throws: ImageIOError.self) { try a.requireSameGrid(as: b, path: "image.nii", otherPath: "mask.nii") }
 }
+
+@Test(arguments: [VoxelType.uint8, .int16, .uint16, .float32])
+func labelsAreSelectedFromTheStoredValues(type: VoxelType) throws {
+    let geometry = ImageGeometry(size: GridSize(x: 3, y: 2, z: 1), spacing: SIMD3(1, 1, 1))
+    let path = temporaryPath("labels.nii.gz")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try NIfTI.write(Volume(geometry: geometry, voxels: [0, 5, 2, 5, 0, 2] as [Double]), to: path, type: type)
+    let stored = try #require(try ImageFile.loadStored(path))
+    #expect(stored.voxels.distinctNonZero() == [2, 5])
+    #expect(try stored.selectingLabel(5, path: path).voxels == [false, true, false, true, false, false])
+    #expect(throws: ImageIOError.self) { try stored.selectingLabel(nil, path: path) }
+    #expect(try stored.selectingLabel(2, path: path).voxels == (try ImageFile.read(path).selectingLabel(2, path: path).voxels))
+}

@@ -23,7 +23,8 @@ struct EvenKernelConvolution: Sendable {
     let padded: GridSize
     /// `P/2 + 1` per axis: the octant of non-negative frequencies.
     private let octant: GridSize
-    /// `Ŵ/L` on the octant (`L = P_x·P_y·P_z`, the inverse transform's normalisation), `x` fastest.
+    /// `Ŵ/L` on the octant (`L = P_x·P_y·P_z`, the inverse transform's normalisation), `z` fastest: at
+    /// `f_z + o_z·(f_y + o_y·f_x)` for the octant sides `o`, as the lines along `z` use it.
     private let spectrum: [Double]
     private let transforms: (x: FourierTransform, y: FourierTransform, z: FourierTransform)
 
@@ -46,15 +47,17 @@ struct EvenKernelConvolution: Sendable {
         octant = GridSize(x: padded.x / 2 + 1, y: padded.y / 2 + 1, z: padded.z / 2 + 1)
         transforms = (FourierTransform(count: padded.x), FourierTransform(count: padded.y),
                       FourierTransform(count: padded.z))
+        // The octant as a grid with z fastest.
+        let layout = GridSize(x: octant.z, y: octant.y, z: octant.x)
         var spectrum = [Double](repeating: 0, count: octant.count)
-        for k in 0..<size.z {
+        for i in 0..<size.x {
             for j in 0..<size.y {
-                for i in 0..<size.x { spectrum[octant.index(i, j, k)] = kernel(i, j, k) }
+                for k in 0..<size.z { spectrum[layout.index(k, j, i)] = kernel(i, j, k) }
             }
         }
-        spectrum.withUnsafeMutableBufferPointer { [octant, padded, transforms] values in
-            for (axis, transform) in [transforms.x, transforms.y, transforms.z].enumerated() {
-                Self.transformEvenLines(values.baseAddress!, along: axis, of: octant, transform: transform)
+        spectrum.withUnsafeMutableBufferPointer { [padded, transforms] values in
+            for (axis, transform) in [transforms.z, transforms.y, transforms.x].enumerated() {
+                Self.transformEvenLines(values.baseAddress!, along: axis, of: layout, transform: transform)
             }
             let normalisation = 1 / Double(padded.count)
             for f in values.indices { values[f] *= normalisation }
@@ -86,7 +89,7 @@ struct EvenKernelConvolution: Sendable {
     // MARK: Steps of the convolution
 
     /// The transform along `x` of every box line `l = j + n_y·k`, zero-padded to `P_x`, written to
-    /// `transformed` at `l + n_y·n_z·f` for frequency `f` (frequency slowest).
+    /// `transformed` by blocks of frequencies (see `transformedIndex`).
     private func transformAlongX(_ signal: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>),
                                  into transformed: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)) {
         let n = size.x, length = padded.x, lines = size.y * size.z
@@ -106,11 +109,29 @@ struct EvenKernelConvolution: Sendable {
             transforms.x.transform(real: lineReal, imaginary: lineImaginary, batch: batch,
                                    scratchReal: workspace + 2 * batch * length,
                                    scratchImaginary: workspace + 3 * batch * length)
-            for f in 0..<length {
-                (transformed.0 + first + lines * f).update(from: lineReal + batch * f, count: batch)
-                (transformed.1 + first + lines * f).update(from: lineImaginary + batch * f, count: batch)
+            var firstPlane = 0
+            while firstPlane < length {
+                let planes = min(Self.planesPerBlock, length - firstPlane)
+                let target = (transformed.0 + transformedIndex(line: first, frequency: firstPlane),
+                              transformed.1 + transformedIndex(line: first, frequency: firstPlane))
+                for b in 0..<batch {
+                    for f in 0..<planes {
+                        target.0[f + planes * b] = lineReal[b + batch * (firstPlane + f)]
+                        target.1[f + planes * b] = lineImaginary[b + batch * (firstPlane + f)]
+                    }
+                }
+                firstPlane += planes
             }
         }
+    }
+
+    /// Where the transform along `x` keeps frequency `f` of line `l`: by blocks of `planesPerBlock`
+    /// frequencies, each block holding all lines, frequency fastest (`f₀·n_y·n_z + l·planes + f − f₀` for
+    /// the block from `f₀` of `planes` frequencies).
+    private func transformedIndex(line: Int, frequency: Int) -> Int {
+        let first = frequency / Self.planesPerBlock * Self.planesPerBlock
+        let planes = min(Self.planesPerBlock, padded.x - first)
+        return first * size.y * size.z + line * planes + frequency - first
     }
 
     /// For each block of `x` frequencies: the transform along `y` (zero-padded to `P_y`), then for each batch
@@ -131,14 +152,10 @@ struct EvenKernelConvolution: Sendable {
             let zReal = scratchImaginary + block * py, zImaginary = zReal + zBatch * pz
             let zScratchReal = zImaginary + zBatch * pz, zScratchImaginary = zScratchReal + zBatch * pz
             let row = planes * py
+            let block = (transformed.0 + first * lines, transformed.1 + first * lines)
             for k in 0..<nz {
-                for j in 0..<ny {
-                    for b in 0..<planes {
-                        let source = j + ny * k + lines * (first + b), target = b + planes * j + row * k
-                        planeReal[target] = transformed.0[source]
-                        planeImaginary[target] = transformed.1[source]
-                    }
-                }
+                (planeReal + row * k).update(from: block.0 + planes * ny * k, count: planes * ny)
+                (planeImaginary + row * k).update(from: block.1 + planes * ny * k, count: planes * ny)
                 (planeReal + row * k + planes * ny).initialize(repeating: 0, count: planes * (py - ny))
                 (planeImaginary + row * k + planes * ny).initialize(repeating: 0, count: planes * (py - ny))
                 transforms.y.transform(real: planeReal + row * k, imaginary: planeImaginary + row * k,
@@ -156,23 +173,19 @@ struct EvenKernelConvolution: Sendable {
                     (zImaginary + batch * nz).initialize(repeating: 0, count: batch * (pz - nz))
                     transforms.z.transform(real: zReal, imaginary: zImaginary, batch: batch,
                                            scratchReal: zScratchReal, scratchImaginary: zScratchImaginary)
-                    withUnsafeTemporaryAllocation(of: Int.self, capacity: batch) { planeOffsets in
-                        // Line t = b + planes·f_y of the batch meets the spectrum at (min(f_x, P_x − f_x),
-                        // min(f_y, P_y − f_y)) in each z plane.
-                        var (b, fy) = (start % planes, start / planes)
-                        for t in 0..<batch {
-                            planeOffsets[t] = min(first + b, padded.x - first - b) + octant.x * min(fy, py - fy)
-                            b += 1
-                            if b == planes { (b, fy) = (0, fy + 1) }
-                        }
+                    // Line t = b + planes·f_y of the batch meets the spectrum on its line along z at
+                    // (min(f_x, P_x − f_x), min(f_y, P_y − f_y)).
+                    var (b, fy) = (start % planes, start / planes)
+                    for t in 0..<batch {
+                        let weights = spectrum.baseAddress!
+                            + octant.z * (min(fy, py - fy) + octant.y * min(first + b, padded.x - first - b))
                         for fz in 0..<pz {
-                            let weights = spectrum.baseAddress! + octant.x * octant.y * min(fz, pz - fz)
-                            for t in 0..<batch {
-                                let w = weights[planeOffsets[t]]
-                                zReal[t + batch * fz] *= w
-                                zImaginary[t + batch * fz] *= w
-                            }
+                            let w = weights[min(fz, pz - fz)]
+                            zReal[t + batch * fz] *= w
+                            zImaginary[t + batch * fz] *= w
                         }
+                        b += 1
+                        if b == planes { (b, fy) = (0, fy + 1) }
                     }
                     transforms.z.transform(real: zImaginary, imaginary: zReal, batch: batch,
                                            scratchReal: zScratchImaginary, scratchImaginary: zScratchReal)
@@ -186,13 +199,8 @@ struct EvenKernelConvolution: Sendable {
             for k in 0..<nz {
                 transforms.y.transform(real: planeImaginary + row * k, imaginary: planeReal + row * k,
                                        batch: planes, scratchReal: scratchImaginary, scratchImaginary: scratchReal)
-                for j in 0..<ny {
-                    for b in 0..<planes {
-                        let source = b + planes * j + row * k, target = j + ny * k + lines * (first + b)
-                        transformed.0[target] = planeReal[source]
-                        transformed.1[target] = planeImaginary[source]
-                    }
-                }
+                (block.0 + planes * ny * k).update(from: planeReal + row * k, count: planes * ny)
+                (block.1 + planes * ny * k).update(from: planeImaginary + row * k, count: planes * ny)
             }
         }
     }
@@ -206,9 +214,18 @@ struct EvenKernelConvolution: Sendable {
         Self.forEachBlock((lines + block - 1) / block, workspaceCount: 4 * block * length) { index, workspace in
             let first = index * block, batch = min(block, lines - first)
             let lineReal = workspace, lineImaginary = workspace + batch * length
-            for f in 0..<length {
-                (lineReal + batch * f).update(from: transformed.0 + first + lines * f, count: batch)
-                (lineImaginary + batch * f).update(from: transformed.1 + first + lines * f, count: batch)
+            var firstPlane = 0
+            while firstPlane < length {
+                let planes = min(Self.planesPerBlock, length - firstPlane)
+                let source = (transformed.0 + transformedIndex(line: first, frequency: firstPlane),
+                              transformed.1 + transformedIndex(line: first, frequency: firstPlane))
+                for b in 0..<batch {
+                    for f in 0..<planes {
+                        lineReal[b + batch * (firstPlane + f)] = source.0[f + planes * b]
+                        lineImaginary[b + batch * (firstPlane + f)] = source.1[f + planes * b]
+                    }
+                }
+                firstPlane += planes
             }
             transforms.x.transform(real: lineImaginary, imaginary: lineReal, batch: batch,
                                    scratchReal: workspace + 3 * batch * length,

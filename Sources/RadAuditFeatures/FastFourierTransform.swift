@@ -43,7 +43,7 @@ struct FourierTransform: Sendable {
         precondition(count >= 1)
         var radices: [Int] = []
         var rest = count
-        for p in [4, 2, 3, 5] {
+        for p in [8, 4, 2, 3, 5] {
             while rest % p == 0 {
                 radices.append(p)
                 rest /= p
@@ -72,24 +72,25 @@ struct FourierTransform: Sendable {
 
     /// Transforms `batch` interleaved sequences of length `count` in place (element `q` of sequence `k`
     /// at index `k + batch·q`). The scratch buffers need room for `batch·count` values each.
+    ///
+    /// The stages alternate between the data and the scratch buffers; when their number is odd, the last
+    /// one (whose butterflies read and write the same elements) runs in place, so the result always ends
+    /// in the data buffers.
     func transform(real: UnsafeMutablePointer<Double>, imaginary: UnsafeMutablePointer<Double>, batch: Int,
                    scratchReal: UnsafeMutablePointer<Double>, scratchImaginary: UnsafeMutablePointer<Double>) {
         var source = (real, imaginary)
         var target = (scratchReal, scratchImaginary)
         var stride = batch
-        for stage in stages {
+        for (index, stage) in stages.enumerated() {
+            let inPlace = index == stages.count - 1 && stages.count % 2 == 1
             stage.twiddleReal.withUnsafeBufferPointer { wr in
                 stage.twiddleImaginary.withUnsafeBufferPointer { wi in
                     Self.apply(stage.radix, span: stage.span, stride: stride, twiddles: (wr, wi),
-                               from: source, to: target)
+                               from: source, to: inPlace ? source : target)
                 }
             }
             stride *= stage.radix
-            swap(&source, &target)
-        }
-        if source.0 != real {
-            real.update(from: source.0, count: batch * count)
-            imaginary.update(from: source.1, count: batch * count)
+            if !inPlace { swap(&source, &target) }
         }
     }
 
@@ -106,7 +107,8 @@ struct FourierTransform: Sendable {
             let tw = q &* (p &- 1)
             let twiddle = { (r: Int) -> (Double, Double) in r < p ? (wr[tw &+ r &- 1], wi[tw &+ r &- 1]) : (1, 0) }
             let stage = ButterflyStage(x: x, y: y, input: s &* q, output: s &* p &* q, s: s, sm: s &* m,
-                                       w1: twiddle(1), w2: twiddle(2), w3: twiddle(3), w4: twiddle(4))
+                                       w1: twiddle(1), w2: twiddle(2), w3: twiddle(3), w4: twiddle(4),
+                                       w5: twiddle(5), w6: twiddle(6), w7: twiddle(7))
             var k = 0
             switch p {
             case 2:
@@ -118,6 +120,9 @@ struct FourierTransform: Sendable {
             case 4:
                 while k &+ 1 < s { stage.radix4(SIMD2<Double>.self, k); k &+= 2 }
                 if k < s { stage.radix4(Double.self, k) }
+            case 8:
+                while k &+ 1 < s { stage.radix8(SIMD2<Double>.self, k); k &+= 2 }
+                if k < s { stage.radix8(Double.self, k) }
             default:
                 precondition(p == 5)
                 while k &+ 1 < s { stage.radix5(SIMD2<Double>.self, k); k &+= 2 }
@@ -159,9 +164,12 @@ private struct ButterflyStage {
     let y: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
     let input: Int, output: Int, s: Int, sm: Int
     let w1: (Double, Double), w2: (Double, Double), w3: (Double, Double), w4: (Double, Double)
+    let w5: (Double, Double), w6: (Double, Double), w7: (Double, Double)
 
     /// sin(2π/3) = √3/2.
     private static let sin60 = 3.0.squareRoot() / 2
+    /// √2/2.
+    private static let halfSquareRoot2 = 2.0.squareRoot() / 2
     /// cos(2π/5), cos(4π/5), sin(2π/5), sin(4π/5).
     private static let fifthRoots = (cos(2 * Double.pi / 5), cos(4 * Double.pi / 5),
                                      sin(2 * Double.pi / 5), sin(4 * Double.pi / 5))
@@ -208,6 +216,33 @@ private struct ButterflyStage {
         store((t1.0 + t3.1, t1.1 - t3.0), times: w1, 1, k)
         store((t0.0 - t2.0, t0.1 - t2.1), times: w2, 2, k)
         store((t1.0 - t3.1, t1.1 + t3.0), times: w3, 3, k)
+    }
+
+    /// The 8-point DFT as two 4-point DFTs: of `u_j = a_j + a_{j+4}` (even outputs) and of
+    /// `v_j·ω^j` with `v_j = a_j − a_{j+4}`, `ω = exp(−2πi/8)` (odd outputs).
+    @inline(__always) func radix8<L: ButterflyLanes>(_: L.Type, _ k: Int) {
+        let a0: (L, L) = load(0, k), a1: (L, L) = load(1, k), a2: (L, L) = load(2, k), a3: (L, L) = load(3, k)
+        let a4: (L, L) = load(4, k), a5: (L, L) = load(5, k), a6: (L, L) = load(6, k), a7: (L, L) = load(7, k)
+        let u0 = (a0.0 + a4.0, a0.1 + a4.1), u1 = (a1.0 + a5.0, a1.1 + a5.1)
+        let u2 = (a2.0 + a6.0, a2.1 + a6.1), u3 = (a3.0 + a7.0, a3.1 + a7.1)
+        let v0 = (a0.0 - a4.0, a0.1 - a4.1), v1 = (a1.0 - a5.0, a1.1 - a5.1)
+        let v2 = (a2.0 - a6.0, a2.1 - a6.1), v3 = (a3.0 - a7.0, a3.1 - a7.1)
+        let t0 = (u0.0 + u2.0, u0.1 + u2.1), t1 = (u0.0 - u2.0, u0.1 - u2.1)
+        let t2 = (u1.0 + u3.0, u1.1 + u3.1), t3 = (u1.0 - u3.0, u1.1 - u3.1)
+        store((t0.0 + t2.0, t0.1 + t2.1), 0, k)
+        store((t1.0 + t3.1, t1.1 - t3.0), times: w2, 2, k)
+        store((t0.0 - t2.0, t0.1 - t2.1), times: w4, 4, k)
+        store((t1.0 - t3.1, t1.1 + t3.0), times: w6, 6, k)
+        // v1·ω = v1·(1 − i)/√2, v2·ω² = −i·v2, v3·ω³ = v3·(−1 − i)/√2.
+        let root = L(repeating: Self.halfSquareRoot2)
+        let r1 = (root * (v1.0 + v1.1), root * (v1.1 - v1.0))
+        let r3 = (root * (v3.1 - v3.0), L(repeating: 0) - root * (v3.0 + v3.1))
+        let s0 = (v0.0 + v2.1, v0.1 - v2.0), s1 = (v0.0 - v2.1, v0.1 + v2.0)
+        let s2 = (r1.0 + r3.0, r1.1 + r3.1), s3 = (r1.0 - r3.0, r1.1 - r3.1)
+        store((s0.0 + s2.0, s0.1 + s2.1), times: w1, 1, k)
+        store((s1.0 + s3.1, s1.1 - s3.0), times: w3, 3, k)
+        store((s0.0 - s2.0, s0.1 - s2.1), times: w5, 5, k)
+        store((s1.0 - s3.1, s1.1 + s3.0), times: w7, 7, k)
     }
 
     @inline(__always) func radix5<L: ButterflyLanes>(_: L.Type, _ k: Int) {

@@ -279,7 +279,7 @@ enum MorphologyFixtures {
         return (outReal, outImaginary)
     }
 
-    @Test(arguments: [1, 2, 3, 4, 5, 6, 8, 9, 12, 15, 16, 25, 30, 45, 60, 64, 100, 120])
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 8, 9, 12, 15, 16, 25, 30, 45, 60, 64, 100, 120, 160, 200])
     func fourierTransformMatchesNaiveDFT(length: Int) {
         var generator = MorphologyFixtures.Generator(state: UInt64(length))
         let real = (0..<length).map { _ in Double.random(in: -1...1, using: &generator) }

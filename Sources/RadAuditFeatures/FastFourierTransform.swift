@@ -1,5 +1,4 @@
 import Foundation
-import RadAuditImageIO
 
 /// The forward discrete Fourier transform `X[f] = Σₙ x[n]·exp(−2πi·f·n/N)` of one length `N`, for
 /// lengths whose prime factors are 2, 3 and 5, in Double precision.
@@ -21,10 +20,6 @@ struct FourierTransform: Sendable {
 
     let count: Int
     private let stages: [Stage]
-
-    /// cos(2π/5), cos(4π/5), sin(2π/5), sin(4π/5) for the radix-5 butterfly.
-    private static let fifthRoots = (cos(2 * Double.pi / 5), cos(4 * Double.pi / 5),
-                                     sin(2 * Double.pi / 5), sin(4 * Double.pi / 5))
 
     /// The smallest length `≥ n` whose prime factors are 2, 3 and 5.
     static func fastLength(atLeast n: Int) -> Int {
@@ -48,7 +43,7 @@ struct FourierTransform: Sendable {
         precondition(count >= 1)
         var radices: [Int] = []
         var rest = count
-        for p in [4, 2, 3, 5] {
+        for p in [8, 4, 2, 3, 5] {
             while rest % p == 0 {
                 radices.append(p)
                 rest /= p
@@ -77,213 +72,195 @@ struct FourierTransform: Sendable {
 
     /// Transforms `batch` interleaved sequences of length `count` in place (element `q` of sequence `k`
     /// at index `k + batch·q`). The scratch buffers need room for `batch·count` values each.
+    ///
+    /// The stages alternate between the data and the scratch buffers; when their number is odd, the last
+    /// one (whose butterflies read and write the same elements) runs in place, so the result always ends
+    /// in the data buffers.
     func transform(real: UnsafeMutablePointer<Double>, imaginary: UnsafeMutablePointer<Double>, batch: Int,
                    scratchReal: UnsafeMutablePointer<Double>, scratchImaginary: UnsafeMutablePointer<Double>) {
         var source = (real, imaginary)
         var target = (scratchReal, scratchImaginary)
         var stride = batch
-        for stage in stages {
+        for (index, stage) in stages.enumerated() {
+            let inPlace = index == stages.count - 1 && stages.count % 2 == 1
             stage.twiddleReal.withUnsafeBufferPointer { wr in
                 stage.twiddleImaginary.withUnsafeBufferPointer { wi in
                     Self.apply(stage.radix, span: stage.span, stride: stride, twiddles: (wr, wi),
-                               from: source, to: target)
+                               from: source, to: inPlace ? source : target)
                 }
             }
             stride *= stage.radix
-            swap(&source, &target)
-        }
-        if source.0 != real {
-            real.update(from: source.0, count: batch * count)
-            imaginary.update(from: source.1, count: batch * count)
+            if !inPlace { swap(&source, &target) }
         }
     }
 
     /// One stage: for each `q < span/p` and interleaved sequence `k < stride`, the `p`-point DFT `b` of
     /// `a[j] = x[k + stride·(q + m·j)]` is written, times `exp(−2πi·r·q/span)`, to `y[k + stride·(p·q + r)]`.
+    /// The sequences are taken two at a time (one SIMD register), the last one alone when `stride` is odd.
     private static func apply(_ p: Int, span: Int, stride s: Int,
                               twiddles: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>),
                               from x: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>),
                               to y: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)) {
         let m = span / p
-        let (xr, xi) = x
-        let (yr, yi) = y
         let (wr, wi) = twiddles
-        let sm = s * m
         for q in 0..<m {
-            let input = s * q
-            let output = s * p * q
-            let tw = q * (p - 1)
+            let tw = q &* (p &- 1)
+            let twiddle = { (r: Int) -> (Double, Double) in r < p ? (wr[tw &+ r &- 1], wi[tw &+ r &- 1]) : (1, 0) }
+            let stage = ButterflyStage(x: x, y: y, input: s &* q, output: s &* p &* q, s: s, sm: s &* m,
+                                       w1: twiddle(1), w2: twiddle(2), w3: twiddle(3), w4: twiddle(4),
+                                       w5: twiddle(5), w6: twiddle(6), w7: twiddle(7))
+            var k = 0
             switch p {
             case 2:
-                let w1r = wr[tw], w1i = wi[tw]
-                for k in 0..<s {
-                    let i0 = input + k, o = output + k
-                    let a0r = xr[i0], a0i = xi[i0], a1r = xr[i0 + sm], a1i = xi[i0 + sm]
-                    yr[o] = a0r + a1r
-                    yi[o] = a0i + a1i
-                    let b1r = a0r - a1r, b1i = a0i - a1i
-                    yr[o + s] = b1r * w1r - b1i * w1i
-                    yi[o + s] = b1r * w1i + b1i * w1r
-                }
+                while k &+ 1 < s { stage.radix2(SIMD2<Double>.self, k); k &+= 2 }
+                if k < s { stage.radix2(Double.self, k) }
             case 3:
-                let sin60 = 3.0.squareRoot() / 2
-                let w1r = wr[tw], w1i = wi[tw], w2r = wr[tw + 1], w2i = wi[tw + 1]
-                for k in 0..<s {
-                    let i0 = input + k, o = output + k
-                    let a0r = xr[i0], a0i = xi[i0]
-                    let a1r = xr[i0 + sm], a1i = xi[i0 + sm]
-                    let a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm]
-                    let t1r = a1r + a2r, t1i = a1i + a2i
-                    let t2r = a0r - 0.5 * t1r, t2i = a0i - 0.5 * t1i
-                    let dr = sin60 * (a1r - a2r), di = sin60 * (a1i - a2i)
-                    yr[o] = a0r + t1r
-                    yi[o] = a0i + t1i
-                    let b1r = t2r + di, b1i = t2i - dr
-                    let b2r = t2r - di, b2i = t2i + dr
-                    yr[o + s] = b1r * w1r - b1i * w1i
-                    yi[o + s] = b1r * w1i + b1i * w1r
-                    yr[o + 2 * s] = b2r * w2r - b2i * w2i
-                    yi[o + 2 * s] = b2r * w2i + b2i * w2r
-                }
+                while k &+ 1 < s { stage.radix3(SIMD2<Double>.self, k); k &+= 2 }
+                if k < s { stage.radix3(Double.self, k) }
             case 4:
-                let w1r = wr[tw], w1i = wi[tw], w2r = wr[tw + 1], w2i = wi[tw + 1]
-                let w3r = wr[tw + 2], w3i = wi[tw + 2]
-                for k in 0..<s {
-                    let i0 = input + k, o = output + k
-                    let a0r = xr[i0], a0i = xi[i0]
-                    let a1r = xr[i0 + sm], a1i = xi[i0 + sm]
-                    let a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm]
-                    let a3r = xr[i0 + 3 * sm], a3i = xi[i0 + 3 * sm]
-                    let t0r = a0r + a2r, t0i = a0i + a2i
-                    let t1r = a0r - a2r, t1i = a0i - a2i
-                    let t2r = a1r + a3r, t2i = a1i + a3i
-                    let t3r = a1r - a3r, t3i = a1i - a3i
-                    yr[o] = t0r + t2r
-                    yi[o] = t0i + t2i
-                    let b1r = t1r + t3i, b1i = t1i - t3r
-                    let b2r = t0r - t2r, b2i = t0i - t2i
-                    let b3r = t1r - t3i, b3i = t1i + t3r
-                    yr[o + s] = b1r * w1r - b1i * w1i
-                    yi[o + s] = b1r * w1i + b1i * w1r
-                    yr[o + 2 * s] = b2r * w2r - b2i * w2i
-                    yi[o + 2 * s] = b2r * w2i + b2i * w2r
-                    yr[o + 3 * s] = b3r * w3r - b3i * w3i
-                    yi[o + 3 * s] = b3r * w3i + b3i * w3r
-                }
+                while k &+ 1 < s { stage.radix4(SIMD2<Double>.self, k); k &+= 2 }
+                if k < s { stage.radix4(Double.self, k) }
+            case 8:
+                while k &+ 1 < s { stage.radix8(SIMD2<Double>.self, k); k &+= 2 }
+                if k < s { stage.radix8(Double.self, k) }
             default:
                 precondition(p == 5)
-                let (c1, c2, s1, s2) = fifthRoots
-                for k in 0..<s {
-                    let i0 = input + k, o = output + k
-                    let a0r = xr[i0], a0i = xi[i0]
-                    let a1r = xr[i0 + sm], a1i = xi[i0 + sm]
-                    let a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm]
-                    let a3r = xr[i0 + 3 * sm], a3i = xi[i0 + 3 * sm]
-                    let a4r = xr[i0 + 4 * sm], a4i = xi[i0 + 4 * sm]
-                    let t1r = a1r + a4r, t1i = a1i + a4i
-                    let t2r = a2r + a3r, t2i = a2i + a3i
-                    let t3r = a1r - a4r, t3i = a1i - a4i
-                    let t4r = a2r - a3r, t4i = a2i - a3i
-                    yr[o] = a0r + t1r + t2r
-                    yi[o] = a0i + t1i + t2i
-                    // b1, b4 = ca ∓ i·sa;  b2, b3 = cb ∓ i·sb.
-                    let car = a0r + c1 * t1r + c2 * t2r, cai = a0i + c1 * t1i + c2 * t2i
-                    let sar = s1 * t3r + s2 * t4r, sai = s1 * t3i + s2 * t4i
-                    let cbr = a0r + c2 * t1r + c1 * t2r, cbi = a0i + c2 * t1i + c1 * t2i
-                    let sbr = s2 * t3r - s1 * t4r, sbi = s2 * t3i - s1 * t4i
-                    let b1r = car + sai, b1i = cai - sar, b4r = car - sai, b4i = cai + sar
-                    let b2r = cbr + sbi, b2i = cbi - sbr, b3r = cbr - sbi, b3i = cbi + sbr
-                    yr[o + s] = b1r * wr[tw] - b1i * wi[tw]
-                    yi[o + s] = b1r * wi[tw] + b1i * wr[tw]
-                    yr[o + 2 * s] = b2r * wr[tw + 1] - b2i * wi[tw + 1]
-                    yi[o + 2 * s] = b2r * wi[tw + 1] + b2i * wr[tw + 1]
-                    yr[o + 3 * s] = b3r * wr[tw + 2] - b3i * wi[tw + 2]
-                    yi[o + 3 * s] = b3r * wi[tw + 2] + b3i * wr[tw + 2]
-                    yr[o + 4 * s] = b4r * wr[tw + 3] - b4i * wi[tw + 3]
-                    yi[o + 4 * s] = b4r * wi[tw + 3] + b4i * wr[tw + 3]
-                }
+                while k &+ 1 < s { stage.radix5(SIMD2<Double>.self, k); k &+= 2 }
+                if k < s { stage.radix5(Double.self, k) }
             }
         }
     }
 }
 
-/// The forward 3D discrete Fourier transform on a grid (`x` fastest), as 1D transforms along each axis.
-///
-/// Lines along an axis are gathered in small batches into a contiguous buffer, transformed together
-/// and scattered back; batches that are entirely zero (common in zero-padded data) are skipped.
-struct FourierTransform3D: Sendable {
-    let size: GridSize
-    private let axisTransforms: [FourierTransform]
-    private static let linesPerBatch = 16
+/// One or two Double lanes of the butterflies: one sequence, or two adjacent interleaved sequences.
+private protocol ButterflyLanes {
+    init(repeating value: Double)
+    init(at pointer: UnsafeMutablePointer<Double>)
+    func store(at pointer: UnsafeMutablePointer<Double>)
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Self, rhs: Self) -> Self
+}
 
-    /// A transform for grids of `size`; every side must have prime factors 2, 3 and 5 only.
-    init(size: GridSize) {
-        self.size = size
-        axisTransforms = [size.x, size.y, size.z].map(FourierTransform.init(count:))
+extension Double: ButterflyLanes {
+    init(repeating value: Double) { self = value }
+    @inline(__always) init(at pointer: UnsafeMutablePointer<Double>) { self = pointer.pointee }
+    @inline(__always) func store(at pointer: UnsafeMutablePointer<Double>) { pointer.pointee = self }
+}
+
+extension SIMD2<Double>: ButterflyLanes {
+    @inline(__always) init(at pointer: UnsafeMutablePointer<Double>) {
+        self = UnsafeRawPointer(pointer).loadUnaligned(as: Self.self)
+    }
+    @inline(__always) func store(at pointer: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self)
+    }
+}
+
+/// The butterflies of one Stockham stage at one `q`: input `a[j]` of sequence `k` at `input + k + sm·j`,
+/// output `b[r]·w_r` at `output + k + s·r`, with the twiddles `w_r = exp(−2πi·r·q/span)` (`w_0 = 1`).
+private struct ButterflyStage {
+    let x: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
+    let y: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
+    let input: Int, output: Int, s: Int, sm: Int
+    let w1: (Double, Double), w2: (Double, Double), w3: (Double, Double), w4: (Double, Double)
+    let w5: (Double, Double), w6: (Double, Double), w7: (Double, Double)
+
+    /// sin(2π/3) = √3/2.
+    private static let sin60 = 3.0.squareRoot() / 2
+    /// √2/2.
+    private static let halfSquareRoot2 = 2.0.squareRoot() / 2
+    /// cos(2π/5), cos(4π/5), sin(2π/5), sin(4π/5).
+    private static let fifthRoots = (cos(2 * Double.pi / 5), cos(4 * Double.pi / 5),
+                                     sin(2 * Double.pi / 5), sin(4 * Double.pi / 5))
+
+    @inline(__always) private func load<L: ButterflyLanes>(_ j: Int, _ k: Int) -> (L, L) {
+        let i = input &+ k &+ sm &* j
+        return (L(at: x.0 + i), L(at: x.1 + i))
     }
 
-    /// Replaces `(real, imaginary)` by its 3D DFT.
-    func forward(real: inout [Double], imaginary: inout [Double]) {
-        precondition(real.count == size.count && imaginary.count == size.count)
-        let capacity = Self.linesPerBatch * max(size.x, size.y, size.z)
-        let workspace = UnsafeMutablePointer<Double>.allocate(capacity: 4 * capacity)
-        defer { workspace.deallocate() }
-        real.withUnsafeMutableBufferPointer { real in
-            imaginary.withUnsafeMutableBufferPointer { imaginary in
-                for axis in 0..<3 {
-                    transformLines(along: axis, real: real.baseAddress!, imaginary: imaginary.baseAddress!,
-                                   workspace: workspace, capacity: capacity)
-                }
-            }
-        }
+    @inline(__always) private func store<L: ButterflyLanes>(_ b: (L, L), _ r: Int, _ k: Int) {
+        let o = output &+ k &+ s &* r
+        b.0.store(at: y.0 + o)
+        b.1.store(at: y.1 + o)
     }
 
-    /// Transforms every line of the grid along `axis`. The workspace holds four buffers of `capacity`
-    /// values: a batch of lines (real, imaginary) and the transform's scratch (real, imaginary).
-    private func transformLines(along axis: Int, real: UnsafeMutablePointer<Double>,
-                                imaginary: UnsafeMutablePointer<Double>,
-                                workspace: UnsafeMutablePointer<Double>, capacity: Int) {
-        let n = [size.x, size.y, size.z][axis]
-        guard n > 1 else { return }
-        let stride = [1, size.x, size.x * size.y][axis]
-        let lineCount = size.count / n
-        let nx = size.x, nxy = size.x * size.y
-        // First element of line l: lines along x follow each other; for lines along y and z the x
-        // (and y) index varies fastest.
-        let lineStart = { (l: Int) -> Int in
-            switch axis {
-            case 0: l * n
-            case 1: l % nx + (l / nx) * nxy
-            default: l
-            }
-        }
-        let lineReal = workspace, lineImaginary = workspace + capacity
-        let scratchReal = workspace + 2 * capacity, scratchImaginary = workspace + 3 * capacity
-        var first = 0
-        while first < lineCount {
-            let batch = min(Self.linesPerBatch, lineCount - first)
-            var isZero = true
-            for b in 0..<batch {
-                let start = lineStart(first + b)
-                for q in 0..<n {
-                    let re = real[start + stride * q], im = imaginary[start + stride * q]
-                    lineReal[b + batch * q] = re
-                    lineImaginary[b + batch * q] = im
-                    if re != 0 || im != 0 { isZero = false }
-                }
-            }
-            if !isZero {
-                axisTransforms[axis].transform(real: lineReal, imaginary: lineImaginary, batch: batch,
-                                               scratchReal: scratchReal, scratchImaginary: scratchImaginary)
-                for b in 0..<batch {
-                    let start = lineStart(first + b)
-                    for q in 0..<n {
-                        real[start + stride * q] = lineReal[b + batch * q]
-                        imaginary[start + stride * q] = lineImaginary[b + batch * q]
-                    }
-                }
-            }
-            first += batch
-        }
+    /// Stores `b·w`.
+    @inline(__always) private func store<L: ButterflyLanes>(_ b: (L, L), times w: (Double, Double), _ r: Int, _ k: Int) {
+        let (wr, wi) = (L(repeating: w.0), L(repeating: w.1))
+        store((b.0 * wr - b.1 * wi, b.0 * wi + b.1 * wr), r, k)
+    }
+
+    @inline(__always) func radix2<L: ButterflyLanes>(_: L.Type, _ k: Int) {
+        let a0: (L, L) = load(0, k), a1: (L, L) = load(1, k)
+        store((a0.0 + a1.0, a0.1 + a1.1), 0, k)
+        store((a0.0 - a1.0, a0.1 - a1.1), times: w1, 1, k)
+    }
+
+    @inline(__always) func radix3<L: ButterflyLanes>(_: L.Type, _ k: Int) {
+        let a0: (L, L) = load(0, k), a1: (L, L) = load(1, k), a2: (L, L) = load(2, k)
+        let half = L(repeating: 0.5), sine = L(repeating: Self.sin60)
+        let t1 = (a1.0 + a2.0, a1.1 + a2.1)
+        let t2 = (a0.0 - half * t1.0, a0.1 - half * t1.1)
+        let d = (sine * (a1.0 - a2.0), sine * (a1.1 - a2.1))
+        store((a0.0 + t1.0, a0.1 + t1.1), 0, k)
+        store((t2.0 + d.1, t2.1 - d.0), times: w1, 1, k)
+        store((t2.0 - d.1, t2.1 + d.0), times: w2, 2, k)
+    }
+
+    @inline(__always) func radix4<L: ButterflyLanes>(_: L.Type, _ k: Int) {
+        let a0: (L, L) = load(0, k), a1: (L, L) = load(1, k), a2: (L, L) = load(2, k), a3: (L, L) = load(3, k)
+        let t0 = (a0.0 + a2.0, a0.1 + a2.1), t1 = (a0.0 - a2.0, a0.1 - a2.1)
+        let t2 = (a1.0 + a3.0, a1.1 + a3.1), t3 = (a1.0 - a3.0, a1.1 - a3.1)
+        store((t0.0 + t2.0, t0.1 + t2.1), 0, k)
+        store((t1.0 + t3.1, t1.1 - t3.0), times: w1, 1, k)
+        store((t0.0 - t2.0, t0.1 - t2.1), times: w2, 2, k)
+        store((t1.0 - t3.1, t1.1 + t3.0), times: w3, 3, k)
+    }
+
+    /// The 8-point DFT as two 4-point DFTs: of `u_j = a_j + a_{j+4}` (even outputs) and of
+    /// `v_j·ω^j` with `v_j = a_j − a_{j+4}`, `ω = exp(−2πi/8)` (odd outputs).
+    @inline(__always) func radix8<L: ButterflyLanes>(_: L.Type, _ k: Int) {
+        let a0: (L, L) = load(0, k), a1: (L, L) = load(1, k), a2: (L, L) = load(2, k), a3: (L, L) = load(3, k)
+        let a4: (L, L) = load(4, k), a5: (L, L) = load(5, k), a6: (L, L) = load(6, k), a7: (L, L) = load(7, k)
+        let u0 = (a0.0 + a4.0, a0.1 + a4.1), u1 = (a1.0 + a5.0, a1.1 + a5.1)
+        let u2 = (a2.0 + a6.0, a2.1 + a6.1), u3 = (a3.0 + a7.0, a3.1 + a7.1)
+        let v0 = (a0.0 - a4.0, a0.1 - a4.1), v1 = (a1.0 - a5.0, a1.1 - a5.1)
+        let v2 = (a2.0 - a6.0, a2.1 - a6.1), v3 = (a3.0 - a7.0, a3.1 - a7.1)
+        let t0 = (u0.0 + u2.0, u0.1 + u2.1), t1 = (u0.0 - u2.0, u0.1 - u2.1)
+        let t2 = (u1.0 + u3.0, u1.1 + u3.1), t3 = (u1.0 - u3.0, u1.1 - u3.1)
+        store((t0.0 + t2.0, t0.1 + t2.1), 0, k)
+        store((t1.0 + t3.1, t1.1 - t3.0), times: w2, 2, k)
+        store((t0.0 - t2.0, t0.1 - t2.1), times: w4, 4, k)
+        store((t1.0 - t3.1, t1.1 + t3.0), times: w6, 6, k)
+        // v1·ω = v1·(1 − i)/√2, v2·ω² = −i·v2, v3·ω³ = v3·(−1 − i)/√2.
+        let root = L(repeating: Self.halfSquareRoot2)
+        let r1 = (root * (v1.0 + v1.1), root * (v1.1 - v1.0))
+        let r3 = (root * (v3.1 - v3.0), L(repeating: 0) - root * (v3.0 + v3.1))
+        let s0 = (v0.0 + v2.1, v0.1 - v2.0), s1 = (v0.0 - v2.1, v0.1 + v2.0)
+        let s2 = (r1.0 + r3.0, r1.1 + r3.1), s3 = (r1.0 - r3.0, r1.1 - r3.1)
+        store((s0.0 + s2.0, s0.1 + s2.1), times: w1, 1, k)
+        store((s1.0 + s3.1, s1.1 - s3.0), times: w3, 3, k)
+        store((s0.0 - s2.0, s0.1 - s2.1), times: w5, 5, k)
+        store((s1.0 - s3.1, s1.1 + s3.0), times: w7, 7, k)
+    }
+
+    @inline(__always) func radix5<L: ButterflyLanes>(_: L.Type, _ k: Int) {
+        let a0: (L, L) = load(0, k), a1: (L, L) = load(1, k), a2: (L, L) = load(2, k)
+        let a3: (L, L) = load(3, k), a4: (L, L) = load(4, k)
+        let (c1, c2) = (L(repeating: Self.fifthRoots.0), L(repeating: Self.fifthRoots.1))
+        let (s1, s2) = (L(repeating: Self.fifthRoots.2), L(repeating: Self.fifthRoots.3))
+        let t1 = (a1.0 + a4.0, a1.1 + a4.1), t2 = (a2.0 + a3.0, a2.1 + a3.1)
+        let t3 = (a1.0 - a4.0, a1.1 - a4.1), t4 = (a2.0 - a3.0, a2.1 - a3.1)
+        store((a0.0 + t1.0 + t2.0, a0.1 + t1.1 + t2.1), 0, k)
+        // b1, b4 = ca ∓ i·sa;  b2, b3 = cb ∓ i·sb.
+        let ca = (a0.0 + c1 * t1.0 + c2 * t2.0, a0.1 + c1 * t1.1 + c2 * t2.1)
+        let sa = (s1 * t3.0 + s2 * t4.0, s1 * t3.1 + s2 * t4.1)
+        let cb = (a0.0 + c2 * t1.0 + c1 * t2.0, a0.1 + c2 * t1.1 + c1 * t2.1)
+        let sb = (s2 * t3.0 - s1 * t4.0, s2 * t3.1 - s1 * t4.1)
+        store((ca.0 + sa.1, ca.1 - sa.0), times: w1, 1, k)
+        store((cb.0 + sb.1, cb.1 - sb.0), times: w2, 2, k)
+        store((cb.0 - sb.1, cb.1 + sb.0), times: w3, 3, k)
+        store((ca.0 - sa.1, ca.1 + sa.0), times: w4, 4, k)
     }
 }

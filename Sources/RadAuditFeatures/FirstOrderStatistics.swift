@@ -20,8 +20,12 @@ struct FirstOrderStatistics {
 
     /// - Parameter values: the intensities (or grey levels) of the ROI; must not be empty.
     init(_ values: [Double]) {
-        precondition(!values.isEmpty)
-        let sorted = values.sorted()
+        self.init(sorted: values.radixSorted())
+    }
+
+    /// - Parameter sorted: the intensities (or grey levels) of the ROI in ascending order; must not be empty.
+    init(sorted: [Double]) {
+        precondition(!sorted.isEmpty)
         let n = Double(sorted.count)
         count = sorted.count
         let pivot = sorted[sorted.count / 2]

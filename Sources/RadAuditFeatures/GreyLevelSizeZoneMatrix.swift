@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import RadAuditImageIO
 import RadAuditPreprocessing
 
 /// Grey level size zone based features (IBSI 9SAK).
@@ -76,7 +77,12 @@ public enum GreyLevelSizeZoneFeatures {
 // MARK: - Zones
 
 /// The zones of a discretised region: maximal groups of connected intensity-mask voxels with one grey level
-/// (IBSI linkage at Chebyshev distance 1). Labelled by flood fill in one pass over the grid.
+/// (IBSI linkage at Chebyshev distance 1). Labelled by flood fill in one pass over the grid, numbered in the
+/// order of their first voxel.
+///
+/// The fill runs on a copy of the grey levels with a border of one empty voxel on every side, so that every
+/// neighbour of a voxel is at a fixed linear offset and needs no bounds check; a labelled voxel's grey level
+/// is cleared in the copy, so that one comparison tells whether a neighbour joins the zone.
 struct GreyLevelZones {
     /// Zone number of every grid voxel; `-1` outside the intensity mask.
     let zoneOfVoxel: [Int32]
@@ -93,63 +99,90 @@ struct GreyLevelZones {
     init(_ region: DiscretisedRegion, planar: Bool) {
         let size = region.size
         let (nx, ny, nz) = (size.x, size.y, size.z)
-        var zoneOfVoxel = [Int32](repeating: -1, count: size.count)
+        let bordered = GridSize(x: nx + 2, y: ny + 2, z: nz + 2)
+        var unlabelled = [Int32](repeating: 0, count: bordered.count)
+        var zoneOnBorderedGrid = [Int32](repeating: -1, count: bordered.count)
         var levels: [Int32] = []
         var sizes: [Int32] = []
         var sliceStarts = [0]
         var voxelCounts: [Int] = []
-        // Every voxel is pushed at most once, so a grid-sized stack never overflows. Entries are grid
-        // coordinates, so that neighbours are found without dividing linear indices.
-        var stack = [SIMD3<Int32>](repeating: .zero, count: size.count)
-        let zReach = planar ? 0 : 1
+        var neighbourOffsets: [Int] = []
+        for dz in (planar ? 0...0 : -1...1) {
+            for dy in -1...1 {
+                for dx in -1...1 where dx != 0 || dy != 0 || dz != 0 {
+                    neighbourOffsets.append(dx + bordered.x * (dy + bordered.y * dz))
+                }
+            }
+        }
+        // Every voxel is pushed at most once, so a grid-sized stack never overflows. Entries are indices
+        // into the bordered grid.
+        var stack = [Int](repeating: 0, count: size.count)
         region.levels.withUnsafeBufferPointer { level in
-            zoneOfVoxel.withUnsafeMutableBufferPointer { zone in
+            unlabelled.withUnsafeMutableBufferPointer { unlabelled in
+                for z in 0..<nz {
+                    for y in 0..<ny {
+                        (unlabelled.baseAddress! + bordered.index(1, y + 1, z + 1))
+                            .update(from: level.baseAddress! + size.index(0, y, z), count: nx)
+                    }
+                }
+            }
+        }
+        unlabelled.withUnsafeMutableBufferPointer { unlabelled in
+            zoneOnBorderedGrid.withUnsafeMutableBufferPointer { zone in
                 stack.withUnsafeMutableBufferPointer { stack in
-                    var voxelsInSlice = 0
-                    for z in 0..<nz {
-                        for y in 0..<ny {
-                            for x in 0..<nx {
-                                let seed = size.index(x, y, z)
-                                guard level[seed] > 0 && zone[seed] < 0 else { continue }
-                                let grey = level[seed]
-                                let id = Int32(levels.count)
-                                zone[seed] = id
-                                stack[0] = SIMD3(Int32(x), Int32(y), Int32(z))
-                                var top = 1
-                                var count: Int32 = 0
-                                while top > 0 {
-                                    top &-= 1
-                                    let voxel = stack[top]
-                                    count &+= 1
-                                    let (px, py, pz) = (Int(voxel.x), Int(voxel.y), Int(voxel.z))
-                                    for qz in max(pz - zReach, 0)...min(pz + zReach, nz - 1) {
-                                        for qy in max(py - 1, 0)...min(py + 1, ny - 1) {
-                                            let row = nx &* (qy &+ ny &* qz)
-                                            for qx in max(px - 1, 0)...min(px + 1, nx - 1) {
-                                                let q = row &+ qx
-                                                if level[q] == grey && zone[q] < 0 {
-                                                    zone[q] = id
-                                                    stack[top] = SIMD3(Int32(qx), Int32(qy), Int32(qz))
-                                                    top &+= 1
-                                                }
+                    neighbourOffsets.withUnsafeBufferPointer { neighbourOffsets in
+                        var voxelsInSlice = 0
+                        for z in 0..<nz {
+                            for y in 0..<ny {
+                                for x in 0..<nx {
+                                    let seed = bordered.index(x + 1, y + 1, z + 1)
+                                    let grey = unlabelled[seed]
+                                    guard grey > 0 else { continue }
+                                    let id = Int32(levels.count)
+                                    unlabelled[seed] = 0
+                                    stack[0] = seed
+                                    var top = 1
+                                    var count: Int32 = 0
+                                    while top > 0 {
+                                        top &-= 1
+                                        let voxel = stack[top]
+                                        count &+= 1
+                                        zone[voxel] = id
+                                        for offset in neighbourOffsets {
+                                            let q = voxel &+ offset
+                                            if unlabelled[q] == grey {
+                                                unlabelled[q] = 0
+                                                stack[top] = q
+                                                top &+= 1
                                             }
                                         }
                                     }
+                                    levels.append(grey)
+                                    sizes.append(count)
+                                    voxelsInSlice &+= Int(count)
                                 }
-                                levels.append(grey)
-                                sizes.append(count)
-                                voxelsInSlice &+= Int(count)
+                            }
+                            if planar {
+                                sliceStarts.append(levels.count)
+                                voxelCounts.append(voxelsInSlice)
+                                voxelsInSlice = 0
                             }
                         }
-                        if planar {
+                        if !planar {
                             sliceStarts.append(levels.count)
                             voxelCounts.append(voxelsInSlice)
-                            voxelsInSlice = 0
                         }
                     }
-                    if !planar {
-                        sliceStarts.append(levels.count)
-                        voxelCounts.append(voxelsInSlice)
+                }
+            }
+        }
+        var zoneOfVoxel = [Int32](repeating: -1, count: size.count)
+        zoneOfVoxel.withUnsafeMutableBufferPointer { zoneOfVoxel in
+            zoneOnBorderedGrid.withUnsafeBufferPointer { zone in
+                for z in 0..<nz {
+                    for y in 0..<ny {
+                        (zoneOfVoxel.baseAddress! + size.index(0, y, z))
+                            .update(from: zone.baseAddress! + bordered.index(1, y + 1, z + 1), count: nx)
                     }
                 }
             }

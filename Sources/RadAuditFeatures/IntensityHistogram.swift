@@ -8,15 +8,16 @@ public enum IntensityHistogramFeatures {
     ///   - levelCount: `N_g`; the histogram has bins `1…N_g`.
     public static func compute(levels: [Int32], levelCount: Int) -> [Feature] {
         var histogram = [Double](repeating: 0, count: levelCount + 1)
-        var values: [Double] = []
-        values.reserveCapacity(levels.count)
-        for level in levels where level > 0 {
-            histogram[Int(level)] += 1
-            values.append(Double(level))
+        for level in levels where level > 0 { histogram[Int(level)] += 1 }
+        // The grey levels in ascending order, from their counts.
+        var sorted: [Double] = []
+        sorted.reserveCapacity(Int(histogram.reduce(0, +)))
+        for level in 1..<histogram.count {
+            sorted.append(contentsOf: repeatElement(Double(level), count: Int(histogram[level])))
         }
-        guard !values.isEmpty else { return [] }
-        let s = FirstOrderStatistics(values)
-        let n = Double(values.count)
+        guard !sorted.isEmpty else { return [] }
+        let s = FirstOrderStatistics(sorted: sorted)
+        let n = Double(sorted.count)
         let p = histogram.map { $0 / n }
 
         // Mode (AMMC): the most frequent level; among ties the one closest to the mean, then the lowest.

@@ -11,7 +11,7 @@ public enum IntensityVolumeHistogramFeatures {
     ///   - step: spacing `Δ` of the intensity grid (1 for integer intensities, the bin width, or 1 for bin numbers).
     public static func compute(_ intensities: [Double], lowest: Double, highest: Double, step: Double) -> [Feature] {
         guard !intensities.isEmpty, step > 0, highest >= lowest else { return [] }
-        let sorted = intensities.sorted()
+        let sorted = intensities.radixSorted()
         let n = Double(sorted.count)
         let binCount = Int(((highest - lowest) / step).rounded()) + 1
         // ν at each grid intensity, by a merge walk over the sorted voxels.

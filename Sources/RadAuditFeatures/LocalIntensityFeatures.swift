@@ -44,7 +44,9 @@ public enum LocalIntensityFeatures {
 ///
 /// The sphere is a stack of runs along `x`, one per `(Δy, Δz)` offset; each run's sum comes from the
 /// prefix sums of the image row it covers, so one mean costs one subtraction per run (about `π r²`
-/// divided by the in-plane voxel area) rather than one addition per voxel of the sphere.
+/// divided by the in-plane voxel area) rather than one addition per voxel of the sphere. For a voxel
+/// whose sphere lies inside the image, every run is whole and its prefix sums are at fixed offsets
+/// from the voxel's own, so its mean takes no bounds checks.
 struct SphericalMeanFilter {
     /// A run of the sphere: offsets `Δx` in `−halfWidth...halfWidth` at row offset `(Δy, Δz)`.
     struct Run: Hashable {
@@ -57,6 +59,13 @@ struct SphericalMeanFilter {
     let runs: [Run]
     /// `rowPrefix[(n_x + 1)·row + i]` = sum of the first `i` voxels of image row `row = j + n_y·k`.
     private let rowPrefix: [Double]
+    /// The largest `|Δx|`, `|Δy|`, `|Δz|` of the sphere.
+    private let reach: SIMD3<Int>
+    /// For each run, the offsets of its end and start prefix sums from the prefix position `(n_x + 1)·row + i`
+    /// of the centre voxel, valid where the whole sphere lies inside the image.
+    private let runOffsets: [(upper: Int, lower: Int)]
+    /// Number of voxels of the whole sphere.
+    private let sphereCount: Int
 
     /// A filter for `image` with a sphere of `radius` (mm); voxel centres at distance `≤ radius` count.
     init(image: Volume<Double>, radius: Double) {
@@ -81,6 +90,12 @@ struct SphericalMeanFilter {
 
         let (nx, rowCount) = (size.x, size.y * size.z)
         let rowLength = nx + 1
+        self.reach = SIMD3(runs.map(\.halfWidth).max() ?? 0, reach.y, reach.z)
+        runOffsets = runs.map { [ny = size.y] run in
+            let row = rowLength * (run.dy + ny * run.dz)
+            return (row + run.halfWidth + 1, row - run.halfWidth)
+        }
+        sphereCount = runs.reduce(0) { $0 + 2 * $1.halfWidth + 1 }
         var prefix = [Double](repeating: 0, count: rowLength * rowCount)
         image.voxels.withUnsafeBufferPointer { voxels in
             for row in 0..<rowCount {
@@ -99,12 +114,35 @@ struct SphericalMeanFilter {
         guard !indices.isEmpty else { return .nan }
         let (nx, ny, nz) = (size.x, size.y, size.z)
         let rowLength = nx + 1
+        let interior = (lower: reach, upper: SIMD3(nx, ny, nz) &- reach)
         var best = -Double.infinity
         rowPrefix.withUnsafeBufferPointer { prefix in
             runs.withUnsafeBufferPointer { runs in
-                for index in indices {
+            runOffsets.withUnsafeBufferPointer { runOffsets in
+                var position = 0
+                while position < indices.count {
+                    let index = indices[position]
+                    position += 1
                     precondition(index >= 0 && index < size.count, "voxel index outside the image")
                     let i = index % nx, j = (index / nx) % ny, k = index / (nx * ny)
+                    if all(SIMD3(i, j, k) .>= interior.lower .& SIMD3(i, j, k) .< interior.upper) {
+                        let centre = prefix.baseAddress! + (rowLength &* (j &+ ny &* k) &+ i)
+                        // The next voxel along x, if it is next in `indices` and interior too: both at once.
+                        if position < indices.count && indices[position] == index &+ 1 && i &+ 1 < interior.upper.x {
+                            position += 1
+                            var sums = SIMD2<Double>.zero
+                            for run in runOffsets {
+                                sums += UnsafeRawPointer(centre + run.upper).loadUnaligned(as: SIMD2<Double>.self)
+                                    - UnsafeRawPointer(centre + run.lower).loadUnaligned(as: SIMD2<Double>.self)
+                            }
+                            best = max(best, sums.max() / Double(sphereCount))
+                        } else {
+                            var sum = 0.0
+                            for run in runOffsets { sum += centre[run.upper] - centre[run.lower] }
+                            best = max(best, sum / Double(sphereCount))
+                        }
+                        continue
+                    }
                     var sum = 0.0
                     var count = 0
                     for run in runs {
@@ -117,6 +155,7 @@ struct SphericalMeanFilter {
                     }
                     best = max(best, sum / Double(count))
                 }
+            }
             }
         }
         return best

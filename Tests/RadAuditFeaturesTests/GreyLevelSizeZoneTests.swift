@@ -118,3 +118,50 @@ enum TestRegions {
                                  morphologicalMask: levels.map { $0 > 0 })
     }()
 }
+
+/// Zones by their definition: voxels are joined, pair by pair, when they are neighbours (Chebyshev distance 1,
+/// in-plane for `planar`) with the same grey level; zones are numbered in the order of their first voxel.
+@Test(arguments: [false, true])
+func zonesMatchPairwiseLinking(planar: Bool) {
+    let size = GridSize(x: 11, y: 8, z: 7)
+    var state: UInt64 = 7
+    let levels = (0..<size.count).map { _ in
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int32(state >> 62)
+    }
+    let region = DiscretisedRegion(size: size, spacing: SIMD3(1, 1, 1), levels: levels, levelCount: 3,
+                                   morphologicalMask: levels.map { $0 > 0 })
+    var parent = Array(0..<size.count)
+    func root(_ p: Int) -> Int { parent[p] == p ? p : root(parent[p]) }
+    for z in 0..<size.z {
+        for y in 0..<size.y {
+            for x in 0..<size.x where levels[size.index(x, y, z)] > 0 {
+                for k in max(z - 1, 0)...min(z + 1, size.z - 1) where !planar || k == z {
+                    for j in max(y - 1, 0)...min(y + 1, size.y - 1) {
+                        for i in max(x - 1, 0)...min(x + 1, size.x - 1)
+                        where levels[size.index(i, j, k)] == levels[size.index(x, y, z)] {
+                            let (a, b) = (root(size.index(x, y, z)), root(size.index(i, j, k)))
+                            parent[max(a, b)] = min(a, b)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    var numberOfRoot: [Int: Int32] = [:]
+    var expectedZones = [Int32](repeating: -1, count: size.count)
+    var expectedSizes: [Int32] = []
+    for p in 0..<size.count where levels[p] > 0 {
+        let zone = numberOfRoot[root(p)] ?? Int32(numberOfRoot.count)
+        if zone == expectedSizes.count { expectedSizes.append(0) }
+        numberOfRoot[root(p)] = zone
+        expectedZones[p] = zone
+        expectedSizes[Int(zone)] += 1
+    }
+    let zones = GreyLevelZones(region, planar: planar)
+    #expect(zones.zoneOfVoxel == expectedZones)
+    #expect(zones.sizes == expectedSizes)
+    #expect(zones.levels.indices.allSatisfy { zones.levels[$0] == levels[expectedZones.firstIndex(of: Int32($0))!] })
+    #expect(zones.voxelCounts.reduce(0, +) == levels.filter { $0 > 0 }.count)
+    #expect(zones.sliceCount == (planar ? size.z : 1))
+}

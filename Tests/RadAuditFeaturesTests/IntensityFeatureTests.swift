@@ -44,3 +44,33 @@ import RadAuditPreprocessing
     let zeros = IntensityStatisticsFeatures.compute([0, 0])
     #expect(zeros.first { $0.code == "7TET" }!.value.isNaN)
 }
+
+@Test(arguments: [0, 1, 2, 7, 1000, 20000])
+func radixSortAgreesWithSorted(count: Int) {
+    var state = UInt64(count) &+ 5
+    let values = (0..<count).map { index -> Double in
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        let random = Double(state >> 11) / Double(1 << 53)
+        switch index % 6 {
+        case 0: return (random - 0.5) * 4000                         // CT-like, both signs
+        case 1: return (random * 200).rounded() - 100                // integers with ties
+        case 2: return (random - 0.5) * 1e-300                       // tiny, with subnormal-range gaps
+        case 3: return random < 0.5 ? 0 : -0.0
+        case 4: return (random - 0.5) * 1e300
+        default: return random < 0.1 ? -.infinity : random > 0.9 ? .infinity : random
+        }
+    }
+    let radix = values.radixSorted()
+    #expect(radix == values.sorted())
+    // The IEEE 754 total order: −0 before +0.
+    #expect(!zip(radix, radix.dropFirst()).contains { $0 == 0 && $1 == 0 && $0.sign == .plus && $1.sign == .minus })
+}
+
+@Test func histogramStatisticsOfCountedLevelsMatchSortedValues() {
+    let levels: [Int32] = [3, 0, 1, 3, 2, 2, 0, 5, 3, 1]
+    let fromCounts = IntensityHistogramFeatures.compute(levels: levels, levelCount: 5)
+    let statistics = FirstOrderStatistics(levels.filter { $0 > 0 }.map(Double.init))
+    let byCode = Dictionary(uniqueKeysWithValues: fromCounts.map { ($0.code, $0.value) })
+    #expect(byCode["X6K6"] == statistics.mean)
+    #expect(byCode["WIFQ"] == statistics.median)
+}

@@ -104,3 +104,50 @@ private typealias Fixture = DirectionalTextureFixture
         #expect(features.count == 96 && features.allSatisfy { $0.value.isNaN })
     }
 }
+
+/// Runs by their definition: a run starts at a voxel whose predecessor along the direction is outside the slab
+/// or has another level, and extends while the level stays the same.
+@Test(arguments: 0..<3)
+func runLengthMatrixMatchesRunsWalkedFromTheirStarts(example: Int) {
+    let size = [GridSize(x: 9, y: 7, z: 5), GridSize(x: 1, y: 6, z: 4), GridSize(x: 5, y: 4, z: 1)][example]
+    var state = UInt64(example) &+ 11
+    let levels = (0..<size.count).map { _ -> Int32 in
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int32(state >> 62)
+    }
+    let region = DiscretisedRegion(size: size, spacing: SIMD3(1, 1, 1), levels: levels, levelCount: 3,
+                                   morphologicalMask: levels.map { $0 > 0 })
+    let directions = Neighbourhood.neighbours3D
+    for direction in directions {
+        for slices in [0..<size.z, (size.z - 1)..<size.z, 1..<max(size.z - 1, 1)] {
+            let inSlab = { (p: SIMD3<Int>) in
+                p.x >= 0 && p.y >= 0 && p.x < size.x && p.y < size.y && slices.contains(p.z)
+            }
+            var expected = [Int](repeating: 0, count: 3 * max(size.x, size.y, size.z))
+            var voxels = 0, runs = 0
+            for z in slices {
+                for y in 0..<size.y {
+                    for x in 0..<size.x {
+                        let start = SIMD3(x, y, z)
+                        let level = levels[size.index(x, y, z)]
+                        let before = start &- direction
+                        guard level > 0,
+                              !inSlab(before) || levels[size.index(before.x, before.y, before.z)] != level else { continue }
+                        var length = 1
+                        var next = start &+ direction
+                        while inSlab(next) && levels[size.index(next.x, next.y, next.z)] == level {
+                            length += 1
+                            next &+= direction
+                        }
+                        expected[Int(level - 1) * max(size.x, size.y, size.z) + length - 1] += 1
+                        voxels += length
+                        runs += 1
+                    }
+                }
+            }
+            let matrix = GreyLevelRunLengthMatrix(region, direction: direction, slices: slices)
+            #expect(matrix.counts == expected, "direction \(direction), slices \(slices)")
+            #expect(matrix.voxelCount == voxels && matrix.runCount == runs)
+        }
+    }
+}

@@ -123,7 +123,6 @@ public struct AuditRunner: Sendable {
     /// SHA-256 of a case's image and mask: of the file, or for a directory (a DICOM series) of the names and
     /// SHA-256 of its files in name order. Empty when unreadable.
     static func digests(of audited: AuditCase) -> InputRecord {
-        func hex<D: Digest>(_ digest: D) -> String { digest.map { String(format: "%02x", $0) }.joined() }
         func sha256(_ path: String) -> String {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "" }
@@ -133,12 +132,12 @@ public struct AuditRunner: Sendable {
                 for name in names.sorted() where !name.hasPrefix(".") {
                     let file = URL(fileURLWithPath: path).appendingPathComponent(name).path
                     guard let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .mappedIfSafe) else { continue }
-                    hash.update(data: Data("\(name)\n\(hex(SHA256.hash(data: data)))\n".utf8))
+                    hash.update(data: Data("\(name)\n\(SHA256Digest.hex(of: data))\n".utf8))
                 }
-                return hex(hash.finalize())
+                return SHA256Digest.hex(hash.finalize())
             }
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) else { return "" }
-            return hex(SHA256.hash(data: data))
+            return SHA256Digest.hex(of: data)
         }
         return InputRecord(caseID: audited.id, site: audited.site ?? "", image: audited.image, mask: audited.mask,
                            imageSHA256: sha256(audited.image), maskSHA256: sha256(audited.mask))
@@ -163,7 +162,7 @@ public struct AuditRunner: Sendable {
                                           roi: audited.roi).volume
         let definition = "\(record.imageSHA256)|\(record.maskSHA256)|\(audited.label.map(String.init) ?? "")|\(audited.roi ?? "")"
         return CaseInputs(image: image, mask: mask,
-                          digest: SHA256.hash(data: Data(definition.utf8)).map { String(format: "%02x", $0) }.joined(),
+                          digest: SHA256Digest.hex(of: Data(definition.utf8)),
                           acquisition: loaded.metadata)
     }
 
@@ -219,7 +218,7 @@ public struct AuditRunner: Sendable {
     private func cacheKey(_ digest: String, settings: ExtractionSettings, variant: Variant, seed: UInt64) -> String {
         var hash = SHA256()
         hash.update(data: Data("\(Self.toolVersion)|\(digest)|\(settings)|\(variant.parameters)|\(seed)".utf8))
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return SHA256Digest.hex(hash.finalize())
     }
 
     private func export(_ image: Volume<Double>, _ mask: Volume<Bool>, _ audited: AuditCase, _ variant: Variant) throws {
@@ -294,5 +293,14 @@ enum CachedOutcome {
             }
         }
         return outcome
+    }
+}
+
+/// SHA-256 digests as lowercase hexadecimal text, as every output records them.
+public enum SHA256Digest {
+    public static func hex(of data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    public static func hex<D: Digest>(_ digest: D) -> String {
+        digest.map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
     }
 }

@@ -91,7 +91,7 @@ public enum AuditReport {
         item("Statistic", "<strong>\(HTML.escape(p.stability.statistic))</strong>, "
              + HTML.escape(IBSINotation.statisticName(p.stability.statistic)) + ", with its F-based 95 % confidence interval")
         item("Robustness rule", HTML.escape(rule) + " (Koo &amp; Li 2016: poor &lt; 0.50 ≤ moderate &lt; 0.75 ≤ good &lt; 0.90 ≤ excellent)")
-        item("Threshold", "<strong>\(HTML.escape(IBSINotation.number(p.stability.threshold)))</strong> on the "
+        item("Threshold", "<strong>\(HTML.escape(Number.format(p.stability.threshold)))</strong> on the "
              + (p.stability.metric == .ciLow ? "lower bound of the 95 % CI" : "estimate"))
         item("Features", "\(features.count) features in \(AuditCharts.orderedFamilies(features).count) families")
         if !results.errors.isEmpty {
@@ -117,7 +117,7 @@ public enum AuditReport {
         let stability = results.auditProtocol.stability
         var html = "<p class=\"note\">Estimate (point) and 95 % confidence interval (bar) per feature and perturbation "
             + "group, over the Koo &amp; Li reliability bands; the dashed red line is the robustness threshold "
-            + "(\(HTML.escape(IBSINotation.number(stability.threshold)))). Intervals are clipped to the axis.</p>\n"
+            + "(\(HTML.escape(Number.format(stability.threshold)))). Intervals are clipped to the axis.</p>\n"
         for family in AuditCharts.orderedFamilies(features) where results.stability.contains(where: { $0.family == family }) {
             html += "<h3>\(HTML.escape(IBSINotation.familyName(family)))</h3>\n"
             html += figure(AuditCharts.forestPlot(results, family: family, features: features, groups: groups,

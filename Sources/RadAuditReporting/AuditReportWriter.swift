@@ -1,4 +1,6 @@
 import Foundation
+import RadAuditAudit
+import RadAuditImageIO
 
 /// Writes `report.html` and `provenance.provx` of an audit directory from its tables (the end of `radaudit audit`,
 /// and `radaudit report DIR`).
@@ -28,8 +30,8 @@ public enum AuditReportWriter {
         let record = ProvenanceDocument.audit(results, options: options).serialized()
         let issues = try (validator ?? ProvenanceValidator.bundled()).validate(record, name: provenancePath)
         guard issues.isEmpty else { throw ProvenanceError.invalid(issues) }
-        try ReportFile.write(html, to: reportPath)
-        try ReportFile.write(record, to: provenancePath)
+        try AtomicFile.write(html, to: reportPath)
+        try AtomicFile.write(record, to: provenancePath)
         return (reportPath, provenancePath)
     }
 }

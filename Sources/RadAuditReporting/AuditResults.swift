@@ -487,7 +487,7 @@ enum AcquisitionFile {
         var text: String? {
             switch self {
             case .text(let text): text
-            case .number(let number): IBSINotation.number(number)
+            case .number(let number): Number.format(number)
             case .flag(let flag): flag ? "true" : "false"
             case .list(let values): values.compactMap(\.text).joined(separator: " ")
             case .null: nil
@@ -508,15 +508,6 @@ enum AcquisitionFile {
 }
 
 /// Lower-case hexadecimal SHA-256.
-enum SHA256Digest {
-    static func hex(of data: Data) -> String {
-        SHA256.hash(data: data).map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
-    }
-}
-
 /// UTC timestamps in `xsd:dateTime` form (`2026-11-27T10:46:15Z`).
 public enum UTCTimestamp {
     /// The timestamp of a date, to the second (to the millisecond when it has a fraction).

@@ -32,10 +32,10 @@ public enum IBSINotation {
             add("gridDimensions", "Interpolation grid dimensions", "⌈n·s/s′⌉ voxels per axis", ["026Q"], ["50c"])
             add("extrapolation", "Extrapolation", "nearest boundary value", [], ["50d"])
             add("intensityRounding", "Intensity rounding",
-                interpolation.roundIntensities.map { "to a multiple of \(number($0))" } ?? "none",
+                interpolation.roundIntensities.map { "to a multiple of \(Number.format($0))" } ?? "none",
                 interpolation.roundIntensities == nil ? [] : ["68QD"], ["52"])
             add("maskInterpolation", "ROI mask interpolation", kernel(interpolation.mask), [], ["53"])
-            add("maskPartialVolume", "Partially masked voxels", "inside when the interpolated mask ≥ \(number(interpolation.maskThreshold))",
+            add("maskPartialVolume", "Partially masked voxels", "inside when the interpolated mask ≥ \(Number.format(interpolation.maskThreshold))",
                 ["E8H9"], ["54"])
         }
         add("reSegmentation", "Re-segmentation", resegmentation(settings.resegmentation),
@@ -88,7 +88,7 @@ public enum IBSINotation {
         guard let settings else { return "INT:–" }
         let dimension = settings.spacing.count == 3 ? "3D" : "2D"
         let spacing = Set(settings.spacing).count == 1
-            ? number(settings.spacing[0]) : settings.spacing.map(number).joined(separator: "x")
+            ? Number.format(settings.spacing[0]) : settings.spacing.map(Number.format).joined(separator: "x")
         return "\(kernel(settings.image)):\(dimension):\(spacing)mm"
     }
 
@@ -104,9 +104,9 @@ public enum IBSINotation {
     public static func resegmentation(_ settings: ResegmentationSettings?) -> String {
         var parts: [String] = []
         if let settings, settings.lower != nil || settings.upper != nil {
-            parts.append("RS:[\(settings.lower.map(number) ?? "-∞"),\(settings.upper.map(number) ?? "∞")]")
+            parts.append("RS:[\(settings.lower.map(Number.format) ?? "-∞"),\(settings.upper.map(Number.format) ?? "∞")]")
         }
-        if let sigma = settings?.outlierSigma { parts.append("RS:\(number(sigma))σ") }
+        if let sigma = settings?.outlierSigma { parts.append("RS:\(Number.format(sigma))σ") }
         return parts.isEmpty ? "RS:–" : parts.joined(separator: ", ")
     }
 
@@ -119,7 +119,7 @@ public enum IBSINotation {
     public static func discretisation(_ method: DiscretisationMethod) -> String {
         switch method {
         case .none: "DIS:–"
-        case .fixedBinSize(let width): "FBS:\(number(width))"
+        case .fixedBinSize(let width): "FBS:\(Number.format(width))"
         case .fixedBinNumber(let bins): "FBN:\(bins)"
         }
     }
@@ -137,7 +137,7 @@ public enum IBSINotation {
         let d = settings.discretisation
         let usesFixedBinSize = [d.texture, d.histogram, d.ivh].contains { if case .fixedBinSize = $0 { true } else { false } }
         guard usesFixedBinSize else { return nil }
-        if let lower = settings.resegmentation?.lower { return "\(number(lower)) (lower bound of the re-segmentation range)" }
+        if let lower = settings.resegmentation?.lower { return "\(Number.format(lower)) (lower bound of the re-segmentation range)" }
         return "minimum intensity in the ROI"
     }
 
@@ -262,7 +262,7 @@ public enum IBSINotation {
 
     /// The robustness rule in words and as a machine-readable condition (`ci95Lower >= 0.75`).
     public static func rule(_ stability: StabilitySettings) -> (text: String, condition: String) {
-        let threshold = number(stability.threshold)
+        let threshold = Number.format(stability.threshold)
         switch stability.metric {
         case .ciLow:
             return ("robust when the lower bound of the 95 % confidence interval of \(stability.statistic) is ≥ \(threshold)",
@@ -270,11 +270,5 @@ public enum IBSINotation {
         case .estimate:
             return ("robust when the estimate of \(stability.statistic) is ≥ \(threshold)", "estimate >= \(threshold)")
         }
-    }
-
-    /// A setting value as short text: integers without a decimal point, others as the shortest round-trip decimal.
-    public static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditAudit
 
 /// Namespaces of RadAudit's provenance records.
 public enum ProvenanceNamespace {

@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditImageIO
 import RadAuditAudit
 import RadAuditExtraction
 
@@ -48,7 +49,7 @@ public struct ProvenanceDocument {
         let issues = validator.validate(data, name: path)
         guard issues.isEmpty else { throw ProvenanceError.invalid(issues) }
         do {
-            try ReportFile.write(data, to: path)
+            try AtomicFile.write(data, to: path)
         } catch {
             throw ProvenanceError.write("\(error)")
         }
@@ -320,22 +321,3 @@ extension ProvenanceDocument {
     }
 }
 
-/// Atomic file output: a temporary file in the destination's directory, renamed over the destination.
-enum ReportFile {
-    static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try data.write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw AuditResultsError("\(path): cannot be written (\(String(cString: strerror(errno))))")
-            }
-        } catch let error as AuditResultsError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw AuditResultsError("\(path): cannot be written (\(error.localizedDescription))")
-        }
-    }
-}

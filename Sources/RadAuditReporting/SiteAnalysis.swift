@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditAudit
 
 /// What `radaudit sites` found: per-feature site-effect tests on a wide table and, with `--harmonize`, the same
 /// tests after ComBat, with the values needed to draw the report.

@@ -1,4 +1,6 @@
 import Foundation
+import RadAuditAudit
+import RadAuditImageIO
 
 /// The HTML report of `radaudit sites`: site-effect tests per feature and, with harmonisation, what ComBat changed.
 public enum SiteReport {
@@ -182,8 +184,8 @@ public enum SiteReportWriter {
         let data = record.serialized()
         let issues = try (validator ?? ProvenanceValidator.bundled()).validate(data, name: provenancePath)
         guard issues.isEmpty else { throw ProvenanceError.invalid(issues) }
-        try ReportFile.write(html, to: reportPath)
-        try ReportFile.write(data, to: provenancePath)
+        try AtomicFile.write(html, to: reportPath)
+        try AtomicFile.write(data, to: provenancePath)
         return (reportPath, provenancePath)
     }
 }

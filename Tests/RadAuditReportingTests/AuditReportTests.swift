@@ -1,5 +1,6 @@
 import Foundation
 @testable import RadAuditReporting
+import RadAuditAudit
 import Testing
 
 private func render(_ results: AuditResults) -> String {

@@ -168,7 +168,9 @@ public struct FeatureExtractor: Sendable {
         case .intensityStatistics:
             return IntensityStatisticsFeatures.compute(region.maskedIntensities)
         case .intensityHistogram:
-            let discretised = try discretisation(settings.discretisation.histogram).apply(to: region)
+            // The histogram usually shares the texture discretisation: reuse it rather than discretise again.
+            let discretised = try texture.flatMap { settings.discretisation.histogram == settings.discretisation.texture ? $0 : nil }
+                ?? discretisation(settings.discretisation.histogram).apply(to: region)
             return IntensityHistogramFeatures.compute(levels: discretised.levels, levelCount: discretised.levelCount)
         case .intensityVolumeHistogram:
             return try intensityVolumeHistogram(region)

@@ -44,17 +44,15 @@ public struct FeatureExtractor: Sendable {
     public func extract(imagePath: String, maskPath: String, label: Int? = nil, series: String? = nil,
                         roi: String? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
         do {
-            // NIfTI and NRRD images are decoded only around the ROI (the whole image for diagnostics).
+            // NIfTI and NRRD images are decoded only around the ROI (the whole image for diagnostics). A compressed
+            // image inflates in the background while the mask is read; the end of its stream is checked last.
             if !diagnostics, let stored = try ImageFile.loadStored(imagePath) {
-                let mask = try ImageFile.loadMask(maskPath, on: stored.geometry, frameOfReferenceUID: nil, imagePath: imagePath,
-                                                  label: label, roi: roi)
-                guard let roiBox = BoundingBox(of: mask.volume.voxels, size: mask.volume.size) else {
-                    throw ExtractionError("the mask is empty")
-                }
-                let box = try sourceBox(around: roiBox, of: stored.geometry)
-                var result = try extract(image: stored.decoded(from: box.lower, size: box.size),
-                                         mask: mask.volume.cropped(to: box), placedAt: box.lower, in: stored.geometry,
-                                         diagnostics: false)
+                let (mask, box) = try ImageFile.loadMask(maskPath, on: stored.geometry, frameOfReferenceUID: nil,
+                                                         imagePath: imagePath, label: label, roi: roi,
+                                                         within: { try sourceBox(around: $0, of: stored.geometry) })
+                var result = try extract(image: stored.decoded(from: box.lower, size: box.size), mask: mask.volume,
+                                         placedAt: box.lower, in: stored.geometry, diagnostics: false)
+                try stored.verify()
                 result.notes = mask.notes
                 return result
             }

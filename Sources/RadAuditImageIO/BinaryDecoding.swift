@@ -40,13 +40,12 @@ struct FieldReader {
 }
 
 enum VoxelDecoder {
-    /// Converts `count` stored voxels starting at `offset` of `data` into Doubles, applying `value·slope + intercept`.
-    static func decode(_ data: Data, offset: Int, count: Int, type: VoxelType, order: ByteOrder,
+    /// Converts the `count` stored voxels at the start of `raw` into Doubles, applying `value·slope + intercept`.
+    static func decode(_ raw: UnsafeRawBufferPointer, count: Int, type: VoxelType, order: ByteOrder,
                        slope: Double = 1, intercept: Double = 0) -> [Double] {
         var result = [Double](repeating: 0, count: count)
         let swap = order != ByteOrder.host
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let base = raw.baseAddress! + offset
+        if count > 0, let base = raw.baseAddress {
             result.withUnsafeMutableBufferPointer { out in
                 func fill<T>(_: T.Type, _ convert: (T) -> Double) {
                     let stride = MemoryLayout<T>.size

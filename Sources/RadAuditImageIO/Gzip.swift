@@ -14,51 +14,12 @@ public enum Gzip {
     /// - Throws: `ImageIOError` naming `path` when the stream is corrupt or truncated.
     public static func decompress(_ data: Data, path: String, sizeHint: Int? = nil) throws -> Data {
         // Inflate straight into one buffer sized from the hint or the ISIZE trailer; grow only when it is short.
-        var capacity = min(max(sizeHint ?? trailerSize(data) ?? data.count * 4, 1024), 1 << 34)
-        var output = Data(count: capacity)
+        let inflater = try GzipInflater(data, path: path)
+        var output = Data(count: min(max(sizeHint ?? trailerSize(data) ?? data.count * 4, 1024), 1 << 34))
         var produced = 0
-        var stream = z_stream()
-        guard czlib_inflateInit2(&stream, 15 + 32) == Z_OK else {
-            throw ImageIOError(path, "zlib could not be initialised")
-        }
-        defer { inflateEnd(&stream) }
-        try data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
-            guard let base = input.bindMemory(to: Bytef.self).baseAddress else {
-                throw ImageIOError(path, "empty gzip stream")
-            }
-            stream.next_in = UnsafeMutablePointer(mutating: base)
-            stream.avail_in = uInt(input.count)
-            while true {
-                if produced == capacity {
-                    capacity *= 2
-                    output.count = capacity
-                }
-                let room = min(capacity - produced, Int(UInt32.max))
-                let status: Int32 = output.withUnsafeMutableBytes { buffer in
-                    stream.next_out = buffer.bindMemory(to: Bytef.self).baseAddress! + produced
-                    stream.avail_out = uInt(room)
-                    return inflate(&stream, Z_NO_FLUSH)
-                }
-                let written = room - Int(stream.avail_out)
-                produced += written
-                switch status {
-                case Z_STREAM_END:
-                    // Concatenated gzip members: continue with the next one, ignore trailing zero padding.
-                    if stream.avail_in == 0 || isZeroPadding(stream.next_in, Int(stream.avail_in)) { return }
-                    guard inflateReset(&stream) == Z_OK else { throw ImageIOError(path, "corrupt gzip stream") }
-                case Z_OK:
-                    if stream.avail_in == 0 && written == 0 {
-                        throw ImageIOError(path, "truncated gzip stream (ends before the end of the compressed data)")
-                    }
-                case Z_BUF_ERROR:
-                    if stream.avail_in == 0 || produced < capacity {
-                        throw ImageIOError(path, "truncated gzip stream (ends before the end of the compressed data)")
-                    }
-                default:
-                    let message = stream.msg.map { String(cString: $0) } ?? "error \(status)"
-                    throw ImageIOError(path, "corrupt gzip stream (\(message))")
-                }
-            }
+        while !inflater.isFinished {
+            if produced == output.count { output.count *= 2 }
+            produced += try output.withUnsafeMutableBytes { try inflater.inflate(into: UnsafeMutableRawBufferPointer(rebasing: $0[produced...])) }
         }
         output.count = produced
         return output
@@ -94,10 +55,87 @@ public enum Gzip {
         let size = Int(data[t]) | Int(data[t + 1]) << 8 | Int(data[t + 2]) << 16 | Int(data[t + 3]) << 24
         return size > 0 ? size : nil
     }
+}
 
-    private static func isZeroPadding(_ pointer: UnsafeMutablePointer<Bytef>?, _ count: Int) -> Bool {
-        guard let pointer else { return true }
-        for i in 0..<count where pointer[i] != 0 { return false }
-        return true
+/// An incremental gzip (RFC 1952) or zlib inflater over a compressed buffer: each call fills the given output
+/// buffer (or what remains of the stream). Concatenated gzip members are inflated in turn and trailing zero padding
+/// is ignored; zlib checks each member's CRC-32 and length at its end, so a stream read to its end is verified.
+final class GzipInflater {
+    private let input: Data
+    private let path: String
+    /// zlib keeps a pointer to the stream in its state: the stream lives at a fixed address.
+    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    private var consumed = 0
+    /// Whether the last member has ended.
+    private(set) var isFinished = false
+    /// Bytes inflated so far, including those written by a call that then failed.
+    private(set) var produced = 0
+
+    init(_ input: Data, path: String) throws {
+        self.input = input
+        self.path = path
+        stream.initialize(to: z_stream())
+        guard czlib_inflateInit2(stream, 15 + 32) == Z_OK else {
+            stream.deallocate()
+            throw ImageIOError(path, "zlib could not be initialised")
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// At most how many bytes the unread input can inflate to (deflate expands at most 1032:1).
+    var maximumRemainingOutput: Int { (input.count - consumed + 1) * 1033 }
+
+    /// Inflates up to `count` bytes (fewer when the stream ends first).
+    func inflatePrefix(_ count: Int) throws -> Data {
+        var head = Data(count: count)
+        let produced = try head.withUnsafeMutableBytes { try inflate(into: $0) }
+        head.count = produced
+        return head
+    }
+
+    /// Inflates into `output`, filling it unless the stream ends first; returns the number of bytes written.
+    ///
+    /// - Throws: `ImageIOError` naming the file when the stream is corrupt or truncated.
+    func inflate(into output: UnsafeMutableRawBufferPointer) throws -> Int {
+        var written = 0
+        try input.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard let base = raw.bindMemory(to: Bytef.self).baseAddress else {
+                throw ImageIOError(path, "empty gzip stream")
+            }
+            while !isFinished && written < output.count {
+                let available = min(raw.count - consumed, Int(UInt32.max))
+                let room = min(output.count - written, Int(UInt32.max))
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: base + consumed)
+                stream.pointee.avail_in = uInt(available)
+                stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self) + written
+                stream.pointee.avail_out = uInt(room)
+                let status = CZlib.inflate(stream, Z_NO_FLUSH)
+                consumed += available - Int(stream.pointee.avail_in)
+                let produced = room - Int(stream.pointee.avail_out)
+                written += produced
+                self.produced += produced
+                switch status {
+                case Z_STREAM_END:
+                    // Concatenated gzip members: continue with the next one, ignore trailing zero padding.
+                    if consumed == raw.count || raw[consumed...].allSatisfy({ $0 == 0 }) {
+                        isFinished = true
+                    } else if inflateReset(stream) != Z_OK {
+                        throw ImageIOError(path, "corrupt gzip stream")
+                    }
+                case Z_OK, Z_BUF_ERROR:
+                    if consumed == raw.count && produced == 0 {
+                        throw ImageIOError(path, "truncated gzip stream (ends before the end of the compressed data)")
+                    }
+                default:
+                    let message = stream.pointee.msg.map { String(cString: $0) } ?? "error \(status)"
+                    throw ImageIOError(path, "corrupt gzip stream (\(message))")
+                }
+            }
+        }
+        return written
     }
 }

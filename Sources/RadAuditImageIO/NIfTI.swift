@@ -16,7 +16,7 @@ public enum NIfTI {
     public static func read(_ path: String) throws -> Volume<Double> { try load(path).volume }
 
     /// The volume and the voxel type stored in the file.
-    public static func load(_ path: String) throws -> LoadedImage { try loadStored(path).loaded }
+    public static func load(_ path: String) throws -> LoadedImage { try loadStored(path).loaded() }
 
     /// The geometry and the undecoded voxels.
     public static func loadStored(_ path: String) throws -> StoredVolume {
@@ -32,25 +32,35 @@ public enum NIfTI {
         } else {
             headerPath = path
         }
-        let headerBytes = try readMaybeCompressed(headerPath)
+        // A gzipped single file is inflated as far as the header now, and the rest in the background.
+        let headerFile = try ImageFile.contents(of: headerPath)
+        let headerInflater = Gzip.isCompressed(headerFile) ? try GzipInflater(headerFile, path: headerPath) : nil
+        let headerBytes = try headerInflater?.inflatePrefix(Header.largestSize) ?? headerFile
         let header = try Header(headerBytes, path: headerPath)
-        let voxelBytes: Data
+        let needed = header.voxelCount * header.type.byteCount
+        let voxelPath: String
         let offset: Int
+        let bytes: VoxelBytes
         if let dataPath, dataPath != headerPath {
-            voxelBytes = try readMaybeCompressed(dataPath)
-            offset = header.pairedDataOffset
+            (voxelPath, offset) = (dataPath, header.pairedDataOffset)
+            let dataFile = try ImageFile.contents(of: dataPath)
+            bytes = Gzip.isCompressed(dataFile)
+                ? VoxelBytes(inflating: try GzipInflater(dataFile, path: dataPath), after: Data(), keeping: offset + needed,
+                             shortage: { header.truncation(needed: needed, offset: offset, available: $0, path: dataPath) })
+                : VoxelBytes(dataFile)
         } else if header.isPair {
             throw ImageIOError(path, "header says the voxels are in a separate .img file, which was not found")
         } else {
-            voxelBytes = headerBytes
-            offset = header.voxelOffset
+            (voxelPath, offset) = (path, header.voxelOffset)
+            bytes = headerInflater.map {
+                VoxelBytes(inflating: $0, after: headerBytes, keeping: offset + needed,
+                           shortage: { header.truncation(needed: needed, offset: offset, available: $0, path: path) })
+            } ?? VoxelBytes(headerBytes)
         }
-        let needed = header.voxelCount * header.type.byteCount
-        guard offset >= 0, voxelBytes.count - offset >= needed else {
-            throw ImageIOError(dataPath ?? path, "truncated: \(header.voxelCount) voxels of \(header.type.rawValue) need "
-                               + "\(needed) bytes after offset \(offset), the file has \(max(0, voxelBytes.count - offset))")
+        if bytes.count < offset + needed {
+            throw header.truncation(needed: needed, offset: offset, available: bytes.count, path: voxelPath)
         }
-        let voxels = StoredVoxels(data: voxelBytes, offset: offset, count: header.voxelCount, type: header.type,
+        let voxels = StoredVoxels(bytes: bytes, offset: offset, count: header.voxelCount, type: header.type,
                                   order: header.order, slope: header.slope, intercept: header.intercept)
         return StoredVolume(geometry: header.geometry, voxels: voxels, storedType: header.type)
     }
@@ -142,13 +152,6 @@ public enum NIfTI {
         return nil
     }
 
-    static func readMaybeCompressed(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ImageIOError(path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
-        }
-        return Gzip.isCompressed(data) ? try Gzip.decompress(data, path: path) : data
-    }
-
     /// The parts of a NIfTI-1 or NIfTI-2 header that RadAudit uses.
     struct Header {
         var order: ByteOrder
@@ -161,6 +164,15 @@ public enum NIfTI {
         /// `ni1`/`ni2` magic: voxels live in a separate `.img` file.
         var isPair: Bool
         var pairedDataOffset: Int
+
+        /// Bytes of the larger (NIfTI-2) header with its extension flag: all that the header fields need.
+        static let largestSize = 544
+
+        /// The error for a file whose voxels, `needed` bytes after `offset`, are cut short at `available` bytes.
+        func truncation(needed: Int, offset: Int, available: Int, path: String) -> ImageIOError {
+            ImageIOError(path, "truncated: \(voxelCount) voxels of \(type.rawValue) need \(needed) bytes after offset "
+                         + "\(offset), the file has \(max(0, available - offset))")
+        }
 
         init(_ data: Data, path: String) throws {
             guard data.count >= 348 else {
@@ -194,7 +206,9 @@ public enum NIfTI {
                 datatype = Int(f.integer(Int16.self, at: 70))
                 dims = (0..<8).map { Int(f.integer(Int16.self, at: 40 + 2 * $0)) }
                 pixdim = (0..<8).map { f.float32(at: 76 + 4 * $0) }
-                voxelOffset = Int(f.float32(at: 108))
+                let offset = f.float32(at: 108)
+                guard offset.isFinite, abs(offset) < 1e12 else { throw ImageIOError(path, "invalid voxel offset \(offset)") }
+                voxelOffset = Int(offset)
                 slope = f.float32(at: 112)
                 intercept = f.float32(at: 116)
                 qformCode = Int(f.integer(Int16.self, at: 252))
@@ -231,7 +245,7 @@ public enum NIfTI {
             for axis in 0..<3 where axis >= rank { pixdim[axis + 1] = 1 }
             let spacing = Array(pixdim[1...3])
             try ImageLimits.checkSpacing(spacing, path: path)
-            guard voxelOffset >= 0, isPair || voxelOffset >= (version == 1 ? 348 : 540) else {
+            guard voxelOffset >= 0, voxelOffset < 1 << 40, isPair || voxelOffset >= (version == 1 ? 348 : 540) else {
                 throw ImageIOError(path, "invalid voxel offset \(voxelOffset)")
             }
             if !(slope.isFinite && slope != 0) { (slope, intercept) = (1, 0) }

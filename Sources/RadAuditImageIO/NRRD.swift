@@ -23,13 +23,11 @@ public enum NRRD {
     public static func read(_ path: String) throws -> Volume<Double> { try load(path).volume }
 
     /// The volume and the voxel type stored in the file.
-    public static func load(_ path: String) throws -> LoadedImage { try loadStored(path).loaded }
+    public static func load(_ path: String) throws -> LoadedImage { try loadStored(path).loaded() }
 
     /// The geometry and the undecoded voxels.
     public static func loadStored(_ path: String) throws -> StoredVolume {
-        guard let file = FileManager.default.contents(atPath: path) else {
-            throw ImageIOError(path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
-        }
+        let file = try ImageFile.contents(of: path)
         guard file.starts(with: Array("NRRD000".utf8)) else { throw ImageIOError(path, "not a NRRD file (no NRRD000x magic)") }
         // The header ends at the first empty line.
         var fields: [String: String] = [:]
@@ -74,31 +72,43 @@ public enum NRRD {
             }
             let base = URL(fileURLWithPath: path).deletingLastPathComponent()
             dataPath = detached.hasPrefix("/") ? detached : base.appendingPathComponent(detached).path
-            guard let d = FileManager.default.contents(atPath: dataPath) else {
+            guard FileManager.default.fileExists(atPath: dataPath) else {
                 throw ImageIOError(dataPath, "detached NRRD data file not found (named in \(path))")
             }
-            payload = d
+            payload = try ImageFile.contents(of: dataPath)
         } else {
-            payload = file.subdata(in: headerEnd!..<file.endIndex)
+            payload = file[headerEnd!...]
         }
         let lineSkip = Int(fields["line skip"] ?? fields["lineskip"] ?? "0") ?? 0
         for _ in 0..<lineSkip {
             guard let nl = payload.firstIndex(of: 0x0A) else { break }
-            payload = payload.subdata(in: nl + 1..<payload.endIndex)
+            payload = payload[(nl + 1)...]
         }
         let byteSkip = Int(fields["byte skip"] ?? fields["byteskip"] ?? "0") ?? 0
 
         let voxels: StoredVoxels
         switch encoding {
         case "raw", "gzip", "gz":
-            if encoding != "raw" { payload = try Gzip.decompress(payload, path: dataPath, sizeHint: count * type.byteCount) }
             let needed = count * type.byteCount
-            let offset = byteSkip == -1 ? payload.count - needed : byteSkip
-            guard offset >= 0, payload.count - offset >= needed else {
-                throw ImageIOError(dataPath, "truncated: \(count) voxels of \(type.rawValue) need \(needed) bytes, "
-                                   + "the data has \(max(0, payload.count - max(offset, 0)))")
+            let voxelPath = dataPath
+            @Sendable func truncated(_ available: Int) -> ImageIOError {
+                ImageIOError(voxelPath, "truncated: \(count) voxels of \(type.rawValue) need \(needed) bytes, the data has \(available)")
             }
-            voxels = StoredVoxels(data: payload, offset: offset, count: count, type: type, order: order)
+            let bytes: VoxelBytes
+            let offset: Int
+            if encoding != "raw" && byteSkip >= 0 {
+                // Inflated in the background; readers wait for the bytes they use.
+                bytes = VoxelBytes(inflating: try GzipInflater(payload, path: dataPath), after: Data(), keeping: byteSkip + needed,
+                                   shortage: { truncated(max(0, $0 - byteSkip)) })
+                offset = byteSkip
+            } else {
+                // Raw data, or a skip of -1 (the voxels end the data), which needs the data's length.
+                let data = encoding == "raw" ? payload : try Gzip.decompress(payload, path: dataPath, sizeHint: needed)
+                offset = byteSkip == -1 ? data.count - needed : byteSkip
+                guard offset >= 0, data.count - offset >= needed else { throw truncated(max(0, data.count - max(offset, 0))) }
+                bytes = VoxelBytes(data)
+            }
+            voxels = StoredVoxels(bytes: bytes, offset: offset, count: count, type: type, order: order)
         case "ascii", "text", "txt":
             let numbers = String(decoding: payload, as: UTF8.self)
                 .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "," })

@@ -2,24 +2,28 @@ import Foundation
 
 /// A volume as its file stores it: the geometry and the undecoded voxels. Label maps are selected straight from
 /// the stored values, without a Double copy of the whole grid.
+///
+/// The voxels of a compressed file are inflated on a background thread from the moment it is opened: `decoded(from:size:)`
+/// waits only for the part it reads, and `verify()` for the end of the stream (every whole read verifies).
 public struct StoredVolume: Sendable {
     public var geometry: ImageGeometry
     public var voxels: StoredVoxels
     public var storedType: VoxelType
 
     /// The decoded volume and its stored type.
-    public var loaded: LoadedImage {
-        LoadedImage(volume: Volume(geometry: geometry, voxels: voxels.decoded()), storedType: storedType)
+    public func loaded() throws -> LoadedImage {
+        LoadedImage(volume: Volume(geometry: geometry, voxels: try voxels.decoded()), storedType: storedType)
     }
 
     /// The decoded voxels of the box of `size` voxels starting at voxel `lower`, with the geometry of that box.
-    public func decoded(from lower: SIMD3<Int>, size: GridSize) -> Volume<Double> {
+    /// Call `verify()` before trusting them: the rest of a compressed file may still be inflating.
+    public func decoded(from lower: SIMD3<Int>, size: GridSize) throws -> Volume<Double> {
         let full = geometry.size
         var values: [Double] = []
         values.reserveCapacity(size.count)
         for k in lower.z..<lower.z + size.z {
             for j in lower.y..<lower.y + size.y {
-                values += voxels.decoded(range: full.index(lower.x, j, k)..<full.index(lower.x, j, k) + size.x)
+                values += try voxels.decoded(range: full.index(lower.x, j, k)..<full.index(lower.x, j, k) + size.x)
             }
         }
         var part = geometry
@@ -28,25 +32,56 @@ public struct StoredVolume: Sendable {
         return Volume(geometry: part, voxels: values)
     }
 
+    /// Waits until the file's voxel data has been read to its end; throws if it is corrupt or truncated.
+    public func verify() throws { try voxels.verify() }
+
     /// Voxels equal to `label`, chosen as `Volume.selectingLabel` chooses.
     public func selectingLabel(_ label: Int?, path: String) throws -> Volume<Bool> {
-        let chosen = try LabelChoice.choose(label, present: voxels.distinctNonZero(), path: path)
-        return Volume(geometry: geometry, voxels: voxels.equal(to: chosen))
+        let whole = BoundingBox(lower: .zero, upper: SIMD3(geometry.size.x, geometry.size.y, geometry.size.z))
+        return try selectingLabel(label, path: path, within: { _ in whole }).mask
+    }
+
+    /// The voxels equal to `label` (chosen as `Volume.selectingLabel` chooses) inside the box that `box` makes of
+    /// the label's bounding box, with the geometry of that box. The labels and their boxes are found in one pass
+    /// over the stored values, made as a compressed file inflates; only the box is decoded.
+    ///
+    /// - Throws: when the label is absent (naming those present) or the data is corrupt or truncated.
+    public func selectingLabel(_ label: Int?, path: String, within box: (BoundingBox) throws -> BoundingBox)
+        throws -> (mask: Volume<Bool>, box: BoundingBox) {
+        let extents = try voxels.labelExtents(rowLength: geometry.size.x, rowsPerSlice: geometry.size.y)
+        let chosen = try LabelChoice.choose(label, present: extents.keys.sorted(), path: path)
+        let region = try box(extents[chosen]!)
+        let size = region.size
+        var selected = [Bool](repeating: false, count: size.count)
+        let full = geometry.size
+        for k in region.lower.z..<region.upper.z {
+            for j in region.lower.y..<region.upper.y {
+                let start = full.index(region.lower.x, j, k)
+                let row = try voxels.decoded(range: start..<start + size.x)
+                let first = size.index(0, j - region.lower.y, k - region.lower.z)
+                for i in row.indices where row[i] == chosen { selected[first + i] = true }
+            }
+        }
+        var part = geometry
+        part.size = size
+        part.origin = geometry.physicalPoint(SIMD3(Double(region.lower.x), Double(region.lower.y), Double(region.lower.z)))
+        return (Volume(geometry: part, voxels: selected), region)
     }
 }
 
 /// Stored voxel values, decoded on demand (`value·slope + intercept`).
 public struct StoredVoxels: Sendable {
     enum Storage: Sendable {
-        case raw(data: Data, offset: Int, type: VoxelType, order: ByteOrder, slope: Double, intercept: Double)
+        case raw(bytes: VoxelBytes, offset: Int, type: VoxelType, order: ByteOrder, slope: Double, intercept: Double)
         case decoded([Double])
     }
 
     let storage: Storage
     public let count: Int
 
-    init(data: Data, offset: Int, count: Int, type: VoxelType, order: ByteOrder, slope: Double = 1, intercept: Double = 0) {
-        storage = .raw(data: data, offset: offset, type: type, order: order, slope: slope, intercept: intercept)
+    init(bytes: VoxelBytes, offset: Int, count: Int, type: VoxelType, order: ByteOrder, slope: Double = 1,
+         intercept: Double = 0) {
+        storage = .raw(bytes: bytes, offset: offset, type: type, order: order, slope: slope, intercept: intercept)
         self.count = count
     }
 
@@ -55,83 +90,113 @@ public struct StoredVoxels: Sendable {
         count = values.count
     }
 
-    public func decoded() -> [Double] {
-        switch storage {
-        case .decoded(let values): values
-        case let .raw(data, offset, type, order, slope, intercept):
-            VoxelDecoder.decode(data, offset: offset, count: count, type: type, order: order, slope: slope, intercept: intercept)
-        }
+    /// Every voxel, decoded; the data has been read to its end and checked.
+    public func decoded() throws -> [Double] {
+        try verify()
+        return try decoded(range: 0..<count)
     }
 
     /// The decoded voxels of a range of linear indices.
-    func decoded(range: Range<Int>) -> [Double] {
+    func decoded(range: Range<Int>) throws -> [Double] {
         switch storage {
-        case .decoded(let values): Array(values[range])
-        case let .raw(data, offset, type, order, slope, intercept):
-            VoxelDecoder.decode(data, offset: offset + range.lowerBound * type.byteCount, count: range.count, type: type,
-                                order: order, slope: slope, intercept: intercept)
+        case .decoded(let values): return Array(values[range])
+        case let .raw(bytes, offset, type, order, slope, intercept):
+            let size = type.byteCount
+            return try bytes.withBytes(offset + range.lowerBound * size..<offset + range.upperBound * size) {
+                VoxelDecoder.decode($0, count: range.count, type: type, order: order, slope: slope, intercept: intercept)
+            }
         }
     }
 
-    /// Calls `body` with consecutive decoded runs of at most 2²⁰ voxels and the index of their first voxel.
-    private func forEachChunk(_ body: (UnsafeBufferPointer<Double>, Int) -> Void) {
+    /// Waits until the data has been read to its end; throws if it is corrupt or truncated.
+    func verify() throws {
+        if case .raw(let bytes, _, _, _, _, _) = storage { try bytes.verify() }
+    }
+
+    /// The bounding box of every non-zero (and non-NaN) value, for voxels in rows of `rowLength` and slices of
+    /// `rowsPerSlice` rows. One pass over the stored values, in steps of about 1 MiB as they become ready; a value
+    /// is decoded once per run of equal stored bits, so the long runs of background cost a word comparison per
+    /// 8 bytes. Reads to the end of the data and checks it.
+    func labelExtents(rowLength: Int, rowsPerSlice: Int) throws -> [Double: BoundingBox] {
+        var scan = LabelScan(rowLength: rowLength, rowsPerSlice: rowsPerSlice)
         switch storage {
         case .decoded(let values):
-            values.withUnsafeBufferPointer { body($0, 0) }
-        case let .raw(data, offset, type, order, slope, intercept):
-            let chunk = 1 << 20
-            var start = 0
-            while start < count {
-                let n = min(chunk, count - start)
-                let values = VoxelDecoder.decode(data, offset: offset + start * type.byteCount, count: n, type: type,
-                                                 order: order, slope: slope, intercept: intercept)
-                values.withUnsafeBufferPointer { body($0, start) }
-                start += n
+            values.withUnsafeBytes { scan.add(rows: $0, firstRow: 0, width: UInt64.self) { Double(bitPattern: $0) } }
+        case let .raw(bytes, offset, type, order, slope, intercept):
+            let rowBytes = rowLength * type.byteCount
+            let rows = count / max(rowLength, 1)
+            let step = max(1, (1 << 20) / max(rowBytes, 1))
+            var first = 0
+            while first < rows {
+                let n = min(step, rows - first)
+                try bytes.withBytes(offset + first * rowBytes..<offset + (first + n) * rowBytes) { raw in
+                    func value(_ bits: some FixedWidthInteger) -> Double {
+                        withUnsafeBytes(of: bits) {
+                            VoxelDecoder.decode($0, count: 1, type: type, order: order, slope: slope, intercept: intercept)[0]
+                        }
+                    }
+                    switch type.byteCount {
+                    case 1: scan.add(rows: raw, firstRow: first, width: UInt8.self, value: value)
+                    case 2: scan.add(rows: raw, firstRow: first, width: UInt16.self, value: value)
+                    case 4: scan.add(rows: raw, firstRow: first, width: UInt32.self, value: value)
+                    default: scan.add(rows: raw, firstRow: first, width: UInt64.self, value: value)
+                    }
+                }
+                first += n
             }
+            try bytes.verify()
         }
+        return scan.boxes
+    }
+}
+
+/// Bounding boxes of the non-zero values of a label map, gathered run by run.
+private struct LabelScan {
+    let rowLength: Int
+    let rowsPerSlice: Int
+    private(set) var boxes: [Double: BoundingBox] = [:]
+
+    init(rowLength: Int, rowsPerSlice: Int) {
+        self.rowLength = rowLength
+        self.rowsPerSlice = rowsPerSlice
     }
 
-    /// Calls `body` with the stored integers when the voxels are unscaled integers in host byte order (the usual
-    /// label map), so that labels are found and selected without decoding; returns nil otherwise.
-    private func withStoredIntegers<R>(_ body: (StoredIntegers) -> R) -> R? {
-        guard case let .raw(data, offset, type, order, slope, intercept) = storage, slope == 1, intercept == 0,
-              order == ByteOrder.host || type.byteCount == 1 else { return nil }
-        return data.withUnsafeBytes { raw in
-            let base = raw.baseAddress! + offset
-            switch type {
-            case .uint8: return body(.uint8(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count)))
-            case .int8: return body(.int8(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Int8.self), count: count)))
-            case .int16 where Int(bitPattern: base) % 2 == 0:
-                return body(.int16(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Int16.self), count: count)))
-            case .uint16 where Int(bitPattern: base) % 2 == 0:
-                return body(.uint16(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt16.self), count: count)))
-            default: return nil
+    /// Adds whole rows of stored values of `T`'s width, the first being row `firstRow` of the grid; `value` decodes
+    /// a stored bit pattern.
+    mutating func add<T: FixedWidthInteger & UnsignedInteger>(rows raw: UnsafeRawBufferPointer, firstRow: Int,
+                                                              width _: T.Type, value: (T) -> Double) {
+        guard let base = raw.baseAddress, rowLength > 0 else { return }
+        let width = MemoryLayout<T>.size
+        let perWord = 8 / width
+        let rows = raw.count / (rowLength * width)
+        var lastBits: T = 0
+        var lastValue: Double?
+        for r in 0..<rows {
+            let row = base + r * rowLength * width
+            let j = (firstRow + r) % rowsPerSlice, k = (firstRow + r) / rowsPerSlice
+            var i = 0
+            while i < rowLength {
+                let bits = row.loadUnaligned(fromByteOffset: i * width, as: T.self)
+                // The run of equal stored bits: whole 8-byte words first, then single values.
+                var pattern = UInt64(truncatingIfNeeded: bits)
+                for shift in stride(from: width * 8, to: 64, by: width * 8) { pattern |= pattern << UInt64(shift) }
+                var end = i + 1
+                while end + perWord <= rowLength && row.loadUnaligned(fromByteOffset: end * width, as: UInt64.self) == pattern {
+                    end += perWord
+                }
+                while end < rowLength && row.loadUnaligned(fromByteOffset: end * width, as: T.self) == bits { end += 1 }
+                if bits != lastBits || lastValue == nil { (lastBits, lastValue) = (bits, value(bits)) }
+                let v = lastValue!
+                if v != 0 && !v.isNaN {
+                    let lower = SIMD3(i, j, k), upper = SIMD3(end, j + 1, k + 1)
+                    if let box = boxes[v] {
+                        boxes[v] = BoundingBox(lower: pointwiseMin(box.lower, lower), upper: pointwiseMax(box.upper, upper))
+                    } else {
+                        boxes[v] = BoundingBox(lower: lower, upper: upper)
+                    }
+                }
+                i = end
             }
-        }
-    }
-
-    /// The distinct non-zero values (NaN excluded), ascending.
-    public func distinctNonZero() -> [Double] {
-        if let found = withStoredIntegers({ $0.distinctNonZero() }) { return found }
-        var found = Set<Double>()
-        var previous = 0.0
-        forEachChunk { values, _ in
-            for v in values where v != previous {
-                previous = v
-                if v != 0 && !v.isNaN { found.insert(v) }
-            }
-        }
-        return found.sorted()
-    }
-
-    /// Whether each voxel equals `value`.
-    public func equal(to value: Double) -> [Bool] {
-        if let selected = withStoredIntegers({ $0.equal(to: value) }) { return selected }
-        return [Bool](unsafeUninitializedCapacity: count) { result, initialized in
-            forEachChunk { values, start in
-                for i in values.indices { result[start &+ i] = values[i] == value }
-            }
-            initialized = count
         }
     }
 }
@@ -156,49 +221,5 @@ enum LabelChoice {
             throw ImageIOError(path, "label \(label.map(String.init) ?? "1") is not in the mask (labels present: \(listed))")
         }
         return chosen
-    }
-}
-
-/// Stored label-map integers, read in place.
-private enum StoredIntegers {
-    case uint8(UnsafeBufferPointer<UInt8>)
-    case int8(UnsafeBufferPointer<Int8>)
-    case int16(UnsafeBufferPointer<Int16>)
-    case uint16(UnsafeBufferPointer<UInt16>)
-
-    func distinctNonZero() -> [Double] {
-        switch self {
-        case .uint8(let v): Self.distinct(v)
-        case .int8(let v): Self.distinct(v)
-        case .int16(let v): Self.distinct(v)
-        case .uint16(let v): Self.distinct(v)
-        }
-    }
-
-    func equal(to value: Double) -> [Bool] {
-        switch self {
-        case .uint8(let v): Self.equal(v, value)
-        case .int8(let v): Self.equal(v, value)
-        case .int16(let v): Self.equal(v, value)
-        case .uint16(let v): Self.equal(v, value)
-        }
-    }
-
-    private static func distinct<T: FixedWidthInteger & Sendable>(_ values: UnsafeBufferPointer<T>) -> [Double] {
-        var found = Set<T>()
-        var previous: T = 0
-        for v in values where v != previous {
-            previous = v
-            if v != 0 { found.insert(v) }
-        }
-        return found.map(Double.init).sorted()
-    }
-
-    private static func equal<T: FixedWidthInteger & Sendable>(_ values: UnsafeBufferPointer<T>, _ value: Double) -> [Bool] {
-        guard let target = T(exactly: value) else { return [Bool](repeating: false, count: values.count) }
-        return [Bool](unsafeUninitializedCapacity: values.count) { result, initialized in
-            for i in values.indices { result[i] = values[i] == target }
-            initialized = values.count
-        }
     }
 }

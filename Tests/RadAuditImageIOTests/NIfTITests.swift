@@ -195,7 +195,10 @@ func labelsAreSelectedFromTheStoredValues(type: VoxelType) throws {
     defer { try? FileManager.default.removeItem(atPath: path) }
     try NIfTI.write(Volume(geometry: geometry, voxels: [0, 5, 2, 5, 0, 2] as [Double]), to: path, type: type)
     let stored = try #require(try ImageFile.loadStored(path))
-    #expect(stored.voxels.distinctNonZero() == [2, 5])
+    let (boxed, box) = try stored.selectingLabel(5, path: path, within: { $0 })
+    #expect(box == BoundingBox(lower: SIMD3(0, 0, 0), upper: SIMD3(2, 2, 1)))
+    #expect(boxed.voxels == [false, true, true, false])
+    #expect(boxed.geometry.size == GridSize(x: 2, y: 2, z: 1))
     #expect(try stored.selectingLabel(5, path: path).voxels == [false, true, false, true, false, false])
     #expect(throws: ImageIOError.self) { try stored.selectingLabel(nil, path: path) }
     #expect(try stored.selectingLabel(2, path: path).voxels == (try ImageFile.read(path).selectingLabel(2, path: path).voxels))

@@ -1,5 +1,3 @@
-import RadAuditImageIO
-
 /// Half-open voxel index ranges along x, y and z.
 public struct BoundingBox: Hashable, Sendable {
     public var lower: SIMD3<Int>

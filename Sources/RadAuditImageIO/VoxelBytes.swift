@@ -1,0 +1,145 @@
+import Foundation
+
+/// The bytes of a file that hold its voxels: read into memory, or inflated from a gzip stream on a background
+/// thread as soon as the file is opened.
+///
+/// Readers wait only for the bytes they use: the part of a large compressed image around a region of interest is
+/// ready long before the whole stream is inflated, and meanwhile the caller reads the mask on the other core.
+/// Whoever reads a part must call `verify()` before trusting it: it waits for the end of the stream, where zlib
+/// checks every member's CRC-32 and length, and rethrows what went wrong. Reading everything verifies.
+final class VoxelBytes: @unchecked Sendable {
+    private enum Storage {
+        case memory(Data)
+        case inflated(UnsafeMutableRawBufferPointer)
+    }
+
+    private let storage: Storage
+    /// Bytes kept from the start of the decompressed data.
+    let count: Int
+    private let condition = NSCondition()
+    /// Bytes ready from the start; they never change once ready (guarded by `condition`).
+    private var ready: Int
+    private var isFinished: Bool
+    private var failure: ImageIOError?
+
+    /// Bytes already in memory.
+    init(_ data: Data) {
+        storage = .memory(data)
+        count = data.count
+        ready = data.count
+        isFinished = true
+    }
+
+    /// Starts inflating the rest of `inflater`'s stream on a background thread, after `head` (bytes it has already
+    /// produced, all it has produced). The first `count` bytes are kept; the rest is inflated, so that the stream is checked, and dropped.
+    ///
+    /// - Parameter shortage: the error when the stream holds only the given number of bytes, fewer than `count`.
+    init(inflating inflater: GzipInflater, after head: Data, keeping count: Int,
+         shortage: @escaping @Sendable (Int) -> ImageIOError) {
+        precondition(head.count == inflater.produced, "the head must be what the inflater produced")
+        self.count = count
+        guard count <= head.count + inflater.maximumRemainingOutput else {
+            // The stream cannot hold that many bytes: measure how many it has rather than allocate for them.
+            storage = .memory(Data())
+            ready = 0
+            isFinished = true
+            do { failure = shortage(head.count + (try Self.inflateToEnd(inflater))) } catch { failure = error as? ImageIOError }
+            return
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        let kept = min(head.count, count)
+        head.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: kept) }
+        storage = .inflated(buffer)
+        ready = kept
+        isFinished = inflater.isFinished
+        if isFinished {
+            failure = kept < count ? shortage(kept) : nil
+            return
+        }
+        let transfer = UncheckedTransfer((inflater, buffer))
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            inflateRest(transfer.value.0, into: transfer.value.1, shortage: shortage)
+        }
+    }
+
+    deinit {
+        if case .inflated(let buffer) = storage { buffer.deallocate() }
+    }
+
+    /// Calls `body` with the bytes in `range` of the decompressed data, once they are ready.
+    ///
+    /// - Throws: what stopped the stream before `range.upperBound`; corruption after it shows in `verify()`.
+    func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "bytes \(range) beyond the \(count) kept")
+        condition.lock()
+        while ready < range.upperBound && !isFinished { condition.wait() }
+        let available = ready, failure = failure
+        condition.unlock()
+        guard available >= range.upperBound else { throw failure ?? ImageIOError("", "the data ended early") }
+        switch storage {
+        case .memory(let data):
+            return try data.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        case .inflated(let buffer):
+            return try body(UnsafeRawBufferPointer(rebasing: buffer[range]))
+        }
+    }
+
+    /// Waits for the end of the stream and throws if it was corrupt, truncated or too short.
+    func verify() throws {
+        condition.lock()
+        while !isFinished { condition.wait() }
+        let failure = failure
+        condition.unlock()
+        if let failure { throw failure }
+    }
+
+    /// The background work: inflate into the kept buffer in steps of 1 MiB, telling waiting readers after each, then
+    /// inflate what follows into a scratch buffer so that the stream is checked to its end.
+    private func inflateRest(_ inflater: GzipInflater, into buffer: UnsafeMutableRawBufferPointer,
+                             shortage: (Int) -> ImageIOError) {
+        let step = 1 << 20
+        var produced = ready
+        var failure: ImageIOError?
+        do {
+            while !inflater.isFinished && produced < count {
+                let part = UnsafeMutableRawBufferPointer(rebasing: buffer[produced..<min(produced + step, count)])
+                produced += try inflater.inflate(into: part)
+                condition.lock()
+                ready = produced
+                condition.broadcast()
+                condition.unlock()
+            }
+            if produced < count {
+                failure = shortage(produced)
+            } else {
+                _ = try Self.inflateToEnd(inflater)
+            }
+        } catch {
+            failure = error as? ImageIOError ?? ImageIOError("", "\(error)")
+        }
+        condition.lock()
+        // What a failing step wrote before the failure is good: readers of it go on, readers past it get the error.
+        ready = min(max(ready, inflater.produced), count)
+        self.failure = failure
+        isFinished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+extension VoxelBytes {
+    /// Inflates the rest of the stream into a scratch buffer, checking it; returns how many bytes it held.
+    private static func inflateToEnd(_ inflater: GzipInflater) throws -> Int {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { scratch.deallocate() }
+        var total = 0
+        while !inflater.isFinished { total += try inflater.inflate(into: scratch) }
+        return total
+    }
+}
+
+/// Hands a value that is used by one thread at a time to another thread.
+private struct UncheckedTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

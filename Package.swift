@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "radaudit", targets: ["radaudit"]),
+        .library(name: "RadAuditConcurrency", targets: ["RadAuditConcurrency"]),
         .library(name: "RadAuditImageIO", targets: ["RadAuditImageIO"]),
         .library(name: "RadAuditPreprocessing", targets: ["RadAuditPreprocessing"]),
         .library(name: "RadAuditFeatures", targets: ["RadAuditFeatures"]),
@@ -21,36 +22,35 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "RadAuditConcurrency"),
         .target(name: "RadAuditImageIO", dependencies: ["CZlib"]),
         .target(name: "RadAuditPreprocessing", dependencies: ["RadAuditImageIO"]),
         .target(name: "RadAuditFeatures", dependencies: ["RadAuditPreprocessing"]),
-        .target(name: "RadAuditExtraction", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing", "RadAuditFeatures"]),
+        .target(name: "RadAuditExtraction", dependencies: ["RadAuditConcurrency", "RadAuditImageIO", "RadAuditPreprocessing",
+                                                           "RadAuditFeatures"]),
         .target(name: "RadAuditPerturbation", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
         .target(name: "RadAuditStatistics", dependencies: [
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "RadAuditAudit", dependencies: [
-            "RadAuditExtraction", "RadAuditPerturbation", "RadAuditStatistics",
+            "RadAuditConcurrency", "RadAuditExtraction", "RadAuditPerturbation", "RadAuditStatistics",
             .product(name: "Yams", package: "Yams"),
-            .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "RadAuditReporting", dependencies: [
-            "CLibXML2", "RadAuditAudit", "RadAuditStatistics",
-            .product(name: "CSV", package: "CSV.swift"),
+            "CLibXML2", "RadAuditAudit", "RadAuditConcurrency", "RadAuditStatistics",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "radaudit", dependencies: [
             "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics", "RadAuditAudit", "RadAuditReporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "CSV", package: "CSV.swift"),
         ]),
+        .testTarget(name: "RadAuditConcurrencyTests", dependencies: ["RadAuditConcurrency"]),
         .testTarget(name: "RadAuditImageIOTests", dependencies: ["RadAuditImageIO"]),
         .testTarget(name: "RadAuditPreprocessingTests", dependencies: ["RadAuditPreprocessing"]),
         .target(name: "RadAuditTestSupport", dependencies: ["RadAuditFeatures"], path: "Tests/RadAuditTestSupport"),
@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(name: "RadAuditReportingTests", dependencies: ["RadAuditReporting"]),
         .testTarget(name: "RadAuditStatisticsTests", dependencies: ["RadAuditStatistics"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditImageIO", "RadAuditTestSupport"]),
+        .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditAudit", "RadAuditImageIO", "RadAuditTestSupport"]),
     ]
 )

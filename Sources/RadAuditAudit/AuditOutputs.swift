@@ -109,7 +109,7 @@ public struct AuditTables: Sendable {
         let base = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         func put(_ name: String, _ header: [String], _ rows: [[String]]) throws {
-            try AtomicFile.write(try CSVTable.render(header: header, rows: rows), to: base.appendingPathComponent(name).path)
+            try AtomicFile.write(CSVTable.render(header: header, rows: rows), to: base.appendingPathComponent(name).path)
         }
         let stability = StabilityAnalysis.analyse(features, settings: settings)
         try put("features.csv", FeatureRecord.header, features.map(\.row))

@@ -265,7 +265,7 @@ enum CachedOutcome {
         if let error = outcome.error { rows.append(["#error", error, "", "", ""]) }
         rows += outcome.notes.map { ["#note", $0, "", "", ""] }
         rows += outcome.features.map { [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, Number.format($0.value)] }
-        guard let text = try? CSVTable.render(header: ["family", "feature", "ibsi_code", "aggregation", "value"], rows: rows) else { return }
+        let text = CSVTable.render(header: ["family", "feature", "ibsi_code", "aggregation", "value"], rows: rows)
         try? AtomicFile.write(text, to: url.path)
     }
 

@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 
 /// One case of a cohort: an image, its mask and where it came from.
@@ -35,13 +34,13 @@ public enum Cohort {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw CohortError(description: "\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"))
         }
-        let reader: CSVReader
+        let records: [CSVTable.Record]
         do {
-            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
+            records = try CSVTable.records(in: text, trimmingSpaces: true)
         } catch {
             throw CohortError(description: "\(path): not a CSV table (\(error))")
         }
-        let header = reader.headerRow ?? []
+        let header = records.first?.fields ?? []
         for column in ["case_id", "image", "mask"] where !header.contains(column) {
             throw CohortError(description: "\(path): missing column '\(column)' (columns: \(header.joined(separator: ", ")))")
         }
@@ -49,10 +48,11 @@ public enum Cohort {
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).path }
         var cases: [AuditCase] = []
         var seen = Set<String>()
-        var line = 1
-        while reader.next() != nil {
-            line += 1
-            func field(_ name: String) -> String? { reader[name].flatMap { $0.isEmpty ? nil : $0 } }
+        for record in records.dropFirst() where record.fields != [""] {
+            let line = record.line
+            func field(_ name: String) -> String? {
+                header.firstIndex(of: name).flatMap { $0 < record.fields.count ? record.fields[$0] : nil }.flatMap { $0.isEmpty ? nil : $0 }
+            }
             guard let id = field("case_id"), let image = field("image"), let mask = field("mask") else {
                 throw CohortError(description: "\(path):\(line): case_id, image and mask must not be empty")
             }
@@ -65,7 +65,6 @@ public enum Cohort {
             cases.append(AuditCase(id: id, image: resolve(image), mask: resolve(mask), site: field("site"), label: label,
                                    roi: field("roi"), position: cases.count))
         }
-        if let error = reader.error { throw CohortError(description: "\(path): \(error)") }
         guard !cases.isEmpty else { throw CohortError(description: "\(path): no cases") }
         return cases
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditConcurrency
 import RadAuditFeatures
 import RadAuditImageIO
 import RadAuditPreprocessing
@@ -141,17 +142,9 @@ public struct FeatureExtractor: Sendable {
         let texture = settings.families.contains(where: \.isTexture)
             ? try discretisation(settings.discretisation.texture).apply(to: region) : nil
         // Families are independent: compute them on all cores, then concatenate in IBSI order.
-        let families = settings.families
-        let results = ConcurrentResults<[Feature]>(count: families.count)
-        let work: @Sendable (Int) -> Void = { index in
-            results.store(Result { try compute(families[index], region: region, padded: padded, texture: texture) }, at: index)
-        }
-        if concurrentFamilies {
-            DispatchQueue.concurrentPerform(iterations: families.count, execute: work)
-        } else {
-            families.indices.forEach(work)
-        }
-        return try results.values().flatMap { $0 }
+        return try settings.families.concurrentMap(width: concurrentFamilies ? ProcessInfo.processInfo.activeProcessorCount : 1) {
+            try compute($0, region: region, padded: padded, texture: texture)
+        }.flatMap { $0 }
     }
 
     private func compute(_ family: FeatureFamily, region: RegionOfInterest, padded: RegionOfInterest,
@@ -221,17 +214,4 @@ public struct FeatureExtractor: Sendable {
             return IntensityVolumeHistogramFeatures.compute(levels, lowest: 1, highest: Double(bins), step: 1)
         }
     }
-}
-
-/// Slots for the results of concurrent work, filled from any thread and read in order afterwards.
-final class ConcurrentResults<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Value, Error>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ result: Result<Value, Error>, at index: Int) { lock.withLock { slots[index] = result } }
-
-    /// The values in slot order; rethrows the first error.
-    func values() throws -> [Value] { try lock.withLock { slots }.map { try $0!.get() } }
 }

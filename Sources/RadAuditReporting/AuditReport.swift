@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditConcurrency
 import RadAuditAudit
 
 /// The HTML report of an audit: one self-contained page (inline CSS and SVG, a small optional script for
@@ -9,7 +10,9 @@ public enum AuditReport {
     /// median and range over the cohort.
     public static let maximumValueColumns = 60
 
-    public static func render(_ results: AuditResults, generated: Date = Date()) -> String {
+    /// - Parameter concurrency: how many threads may render sections at once.
+    public static func render(_ results: AuditResults, generated: Date = Date(),
+                              concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) -> String {
         let stability = results.auditProtocol.stability
         let rule = IBSINotation.rule(stability)
         let groups = results.perturbationGroups
@@ -28,20 +31,26 @@ public enum AuditReport {
             <a href="#settings">9 Extraction settings</a><br><a href="#checklist">10 IBSI reporting checklist</a></nav>
 
             """
-        body += summary(results, groups: groups, features: features, rule: rule.text)
-        body += section("heatmap", "2 Agreement heatmap",
+        // The sections are independent: render them on up to `concurrency` threads, then join them in order.
+        let sections: [@Sendable () -> String] = [
+            { summary(results, groups: groups, features: features, rule: rule.text) },
+            {
+                section("heatmap", "2 Agreement heatmap",
                         figure(AuditCharts.heatmap(results, features: features, groups: groups, rule: rule.text),
                                caption: "\(stability.statistic) estimate of every feature (rows) for every perturbation "
                                 + "group (columns); the group \u{201C}all\u{201D} pools every variant. Bold with a dot: \(rule.text). "
                                 + "Hover a cell for its 95 % confidence interval."))
-        body += forestPlots(results, features: features, groups: groups)
-        body += diagnostics(results)
-        body += robustTable(results, features: features, groups: groups, rule: rule.text)
-        body += stabilityTable(results)
-        body += valuesTable(results, features: features)
-        body += cohortTables(results)
-        body += settingsTable(results)
-        body += checklist(results)
+            },
+            { forestPlots(results, features: features, groups: groups) },
+            { diagnostics(results) },
+            { robustTable(results, features: features, groups: groups, rule: rule.text) },
+            { stabilityTable(results) },
+            { valuesTable(results, features: features) },
+            { cohortTables(results) },
+            { settingsTable(results) },
+            { checklist(results) },
+        ]
+        body += sections.concurrentMap(width: concurrency) { $0() }.joined()
         body += "<footer>Written by radaudit from the tables of this audit directory (re-render with "
             + "<code>radaudit report DIR</code>). The W3C PROV-XML record <code>provenance.provx</code> beside this file "
             + "records the same run (validate it with <code>radaudit validate provenance.provx</code>).</footer>\n"

@@ -16,12 +16,14 @@ public enum AuditReportWriter {
     ///   - generated: the time written into both files.
     ///   - reportingToolVersion: the version of the tool rendering, recorded when it differs from the audit's.
     ///   - validator: the schema to validate with (default: the embedded RadAudit schema).
+    ///   - concurrency: how many threads may work at once (`radaudit audit --jobs`).
     /// - Returns: the paths written.
     @discardableResult
     public static func write(directory: String, generated: Date = Date(), reportingToolVersion: String? = nil,
-                             validator: ProvenanceValidator? = nil) throws -> (report: String, provenance: String) {
+                             validator: ProvenanceValidator? = nil,
+                             concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> (report: String, provenance: String) {
         let results = try AuditResults.load(directory: directory)
-        let html = Data(AuditReport.render(results, generated: generated).utf8)
+        let html = Data(AuditReport.render(results, generated: generated, concurrency: concurrency).utf8)
         let options = ProvenanceOptions(generated: generated, reportingToolVersion: reportingToolVersion,
                                         reportSHA256: SHA256Digest.hex(of: html))
         let base = URL(fileURLWithPath: directory)

@@ -1,5 +1,5 @@
-import CSV
 import Foundation
+import RadAuditAudit
 
 /// A CSV file with a header row, read into memory for the audit tables.
 struct CSVFile {
@@ -9,35 +9,30 @@ struct CSVFile {
 
     /// Reads `path` and checks that every `required` column is present; `keep` selects the rows to hold in memory.
     static func read(_ path: String, required: [String], keep: ((CSVRow) -> Bool)? = nil) throws -> CSVFile {
-        guard var text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw AuditResultsError(FileManager.default.fileExists(atPath: path)
                                     ? "\(path): cannot be read as UTF-8 text" : "\(path): no such file")
         }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let reader: CSVReader
+        let records: [CSVTable.Record]
         do {
-            reader = try CSVReader(string: text, hasHeaderRow: true)
+            records = try CSVTable.records(in: text)
         } catch {
-            throw AuditResultsError("\(path): not a CSV table (\(error))")
+            throw AuditResultsError("\(path): malformed CSV (\(error))")
         }
-        let header = reader.headerRow ?? []
+        let header = records.first?.fields ?? []
         for column in required where !header.contains(column) {
             throw AuditResultsError("\(path): missing column '\(column)' (columns: \(header.joined(separator: ", ")))")
         }
         var columns: [String: Int] = [:]
         for (index, name) in header.enumerated() where columns[name] == nil { columns[name] = index }
         var rows: [CSVRow] = []
-        var line = 1
-        while let cells = reader.next() {
-            line += 1
-            if cells == [""] { continue }
-            guard cells.count == header.count else {
-                throw AuditResultsError("\(path):\(line): \(cells.count) fields, the header has \(header.count)")
+        for record in records.dropFirst() where record.fields != [""] {
+            guard record.fields.count == header.count else {
+                throw AuditResultsError("\(path):\(record.line): \(record.fields.count) fields, the header has \(header.count)")
             }
-            let row = CSVRow(path: path, line: line, columns: columns, cells: cells)
+            let row = CSVRow(path: path, line: record.line, columns: columns, cells: record.fields)
             if keep?(row) ?? true { rows.append(row) }
         }
-        if let error = reader.error { throw AuditResultsError("\(path): malformed CSV (\(error))") }
         return CSVFile(path: path, header: header, rows: rows)
     }
 

@@ -5,16 +5,18 @@ import Foundation
 enum HTML {
     /// Escapes `& < > " '` (text and attribute values alike).
     static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                                            || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
         var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        result.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
             case "'": result += "&#39;"
-            default: result.append(character)
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result
@@ -28,7 +30,7 @@ enum HTML {
         let magnitude = abs(value)
         if magnitude >= 1e6 || magnitude < 1e-3 { return String(format: "%.\(max(digits - 1, 0))e", value) }
         let decimals = max(0, digits - 1 - Int(floor(log10(magnitude))))
-        var text = String(format: "%.\(decimals)f", value)
+        var text = DecimalText.fixed(value, decimals: min(decimals, 15))
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
@@ -40,7 +42,7 @@ enum HTML {
     static func statistic(_ value: Double) -> String {
         if value.isNaN { return "n/a" }
         if value.isInfinite { return value < 0 ? "−∞" : "∞" }
-        let text = String(format: "%.3f", value)
+        let text = DecimalText.fixed(value, decimals: 3)
         return text.hasPrefix("-") ? "−" + text.dropFirst() : text
     }
 

@@ -52,7 +52,7 @@ struct LinearScale {
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : abs(value)
         let decimals = step > 0 ? max(0, -Int(floor(log10(step) + 1e-9))) : 0
         if abs(value) >= 1e6 { return String(format: "%.2g", value) }
-        let text = String(format: "%.\(decimals)f", value)
+        let text = DecimalText.fixed(value, decimals: min(decimals, 15))
         return text.hasPrefix("-") ? "−" + text.dropFirst() : text
     }
 
@@ -94,7 +94,7 @@ struct SVGCanvas {
     /// Coordinates with at most two decimals, no trailing zeros.
     static func f(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
-        var text = String(format: "%.2f", value)
+        var text = DecimalText.fixed(value, decimals: 2)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text == "-0" ? "0" : text

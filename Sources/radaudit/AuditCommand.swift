@@ -57,7 +57,7 @@ struct AuditCommand: ParsableCommand {
         let tables = AuditTables(run: run, cases: cohort)
         _ = try tables.write(to: output, stability: auditProtocol.stability)
         try RunRecord(seed: runner.seed, jobs: jobs, started: started, finished: Date()).write(to: output)
-        try AuditReportWriter.write(directory: output)
+        try AuditReportWriter.write(directory: output, concurrency: jobs)
         let skipped = tables.errors.count - tables.failures.count
         if skipped > 0 {
             FileHandle.standardError.write(Data("radaudit: \(skipped) variant(s) skipped; see \(output)/errors.csv\n".utf8))

@@ -1,5 +1,5 @@
-import CSV
 import Foundation
+import RadAuditAudit
 
 /// A CSV table read into memory: a header row and rows of text cells (all rows as long as the header).
 struct Table {
@@ -10,28 +10,25 @@ struct Table {
 
     /// Reads a comma-separated file with a header row (fields trimmed of spaces).
     static func read(_ path: String) throws -> Table {
-        guard var text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw TableError("\(path): cannot read the file as UTF-8 text")
         }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let reader: CSVReader
+        let records: [CSVTable.Record]
         do {
-            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
+            records = try CSVTable.records(in: text, trimmingSpaces: true)
         } catch {
-            throw TableError("\(path): cannot read a CSV header (\(error))")
+            throw TableError("\(path): malformed CSV (\(error))")
         }
-        guard let header = reader.headerRow, !header.isEmpty, header != [""] else {
+        guard let header = records.first?.fields, !header.isEmpty, header != [""] else {
             throw TableError("\(path): the file is empty (no header row)")
         }
         var rows: [[String]] = []
-        while let row = reader.next() {
-            if row == [""] { continue }
-            guard row.count == header.count else {
-                throw TableError("\(path): line \(rows.count + 2) has \(row.count) fields, the header has \(header.count)")
+        for record in records.dropFirst() where record.fields != [""] {
+            guard record.fields.count == header.count else {
+                throw TableError("\(path): line \(record.line) has \(record.fields.count) fields, the header has \(header.count)")
             }
-            rows.append(row)
+            rows.append(record.fields)
         }
-        if let error = reader.error { throw TableError("\(path): malformed CSV (\(error))") }
         return Table(path: path, header: header, rows: rows)
     }
 

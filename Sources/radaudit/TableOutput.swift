@@ -9,7 +9,7 @@ enum TableOutput {
     /// Writes `header` and `rows` to `path` atomically (a temporary file renamed over the destination), or to
     /// standard output when `path` is nil.
     static func write(header: [String], rows: [[String]], to path: String?) throws {
-        let text = try CSVTable.render(header: header, rows: rows)
+        let text = CSVTable.render(header: header, rows: rows)
         if let path {
             try AtomicFile.write(text, to: path)
         } else {

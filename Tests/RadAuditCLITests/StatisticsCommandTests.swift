@@ -1,5 +1,5 @@
-import CSV
 import Foundation
+import RadAuditAudit
 import Testing
 
 /// Runs the statistics commands on inputs built from the reference vectors
@@ -50,11 +50,9 @@ struct StatisticsCommandTests {
         let rows: [[String]]
 
         init(_ url: URL) throws {
-            let reader = try CSVReader(string: String(contentsOf: url, encoding: .utf8), hasHeaderRow: true)
-            header = reader.headerRow ?? []
-            var rows: [[String]] = []
-            while let row = reader.next() { rows.append(row) }
-            self.rows = rows
+            let records = try CSVTable.records(in: String(contentsOf: url, encoding: .utf8))
+            header = records.first?.fields ?? []
+            rows = records.dropFirst().map(\.fields)
         }
 
         func column(_ name: String) -> Int { header.firstIndex(of: name)! }

@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditConcurrency
 import RadAuditImageIO
 
 /// The tables of an audit directory, written atomically and in a deterministic order:
@@ -105,18 +106,28 @@ public struct AuditTables: Sendable {
     }
 
     /// Writes the tables and `stability.csv` into `directory`.
-    public func write(to directory: String, stability settings: StabilitySettings) throws -> [StabilityRecord] {
+    ///
+    /// - Parameter concurrency: how many threads may work at once: the stability analysis and `features.csv`, the
+    ///   two large parts, are made side by side when it is above 1.
+    public func write(to directory: String, stability settings: StabilitySettings,
+                      concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [StabilityRecord] {
         let base = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        func put(_ name: String, _ header: [String], _ rows: [[String]]) throws {
+        @Sendable func put(_ name: String, _ header: [String], _ rows: [[String]]) throws {
             try AtomicFile.write(CSVTable.render(header: header, rows: rows), to: base.appendingPathComponent(name).path)
         }
-        let stability = StabilityAnalysis.analyse(features, settings: settings)
-        try put("features.csv", FeatureRecord.header, features.map(\.row))
+        let stability = try [false, true].concurrentMap(width: concurrency) { analysis -> [StabilityRecord] in
+            guard analysis else {
+                try put("features.csv", FeatureRecord.header, features.map(\.row))
+                return []
+            }
+            let stability = StabilityAnalysis.analyse(features, settings: settings)
+            try put("stability.csv", StabilityRecord.header, stability.map(\.row))
+            return stability
+        }[1]
         try put("variants.csv", Self.variantHeader, variants)
         try put("errors.csv", Self.errorHeader, errors)
         try put("cases.csv", Self.caseHeader, cases)
-        try put("stability.csv", StabilityRecord.header, stability.map(\.row))
         try put("inputs.csv", InputRecord.header, inputs.map(\.row))
         let acquisition = Dictionary(inputs.compactMap { i in i.acquisition.map { (i.caseID, $0) } }, uniquingKeysWith: { a, _ in a })
         if !acquisition.isEmpty {

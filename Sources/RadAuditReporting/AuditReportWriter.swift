@@ -1,5 +1,6 @@
 import Foundation
 import RadAuditAudit
+import RadAuditConcurrency
 import RadAuditImageIO
 
 /// Writes `report.html` and `provenance.provx` of an audit directory from its tables (the end of `radaudit audit`,
@@ -23,15 +24,24 @@ public enum AuditReportWriter {
                              validator: ProvenanceValidator? = nil,
                              concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> (report: String, provenance: String) {
         let results = try AuditResults.load(directory: directory)
-        let html = Data(AuditReport.render(results, generated: generated, concurrency: concurrency).utf8)
-        let options = ProvenanceOptions(generated: generated, reportingToolVersion: reportingToolVersion,
-                                        reportSHA256: SHA256Digest.hex(of: html))
+        let options = ProvenanceOptions(generated: generated, reportingToolVersion: reportingToolVersion)
+        // The record needs the report's digest only at its end: build the rest of it while the report renders.
+        enum Part: Sendable {
+            case report(Data)
+            case record(ProvenanceDocument.BeforeReporting)
+        }
+        let parts = [0, 1].concurrentMap(width: min(concurrency, 2)) { index -> Part in
+            index == 0 ? .report(Data(AuditReport.render(results, generated: generated, concurrency: concurrency).utf8))
+                : .record(ProvenanceDocument.auditBeforeReporting(results, options: options))
+        }
+        guard case .report(let html) = parts[0], case .record(let unfinished) = parts[1] else { preconditionFailure() }
         let base = URL(fileURLWithPath: directory)
         let reportPath = base.appendingPathComponent(reportName).path
         let provenancePath = base.appendingPathComponent(provenanceName).path
-        let record = ProvenanceDocument.audit(results, options: options).serialized()
-        let issues = try (validator ?? ProvenanceValidator.bundled()).validate(record, name: provenancePath)
+        let document = unfinished.addingReporting(reportSHA256: SHA256Digest.hex(of: html))
+        let issues = document.issues(validatedBy: try validator ?? ProvenanceValidator.bundled(), name: provenancePath)
         guard issues.isEmpty else { throw ProvenanceError.invalid(issues) }
+        let record = document.serialized()
         try AtomicFile.write(html, to: reportPath)
         try AtomicFile.write(record, to: provenancePath)
         return (reportPath, provenancePath)

@@ -41,13 +41,19 @@ public struct ProvenanceDocument {
         builder.tree.serialized()
     }
 
+    /// The record's schema problems, found in the tree as built (no serialising and parsing back); empty when it
+    /// is valid. `name` names the record in the messages.
+    public func issues(validatedBy validator: ProvenanceValidator, name: String) -> [ValidationIssue] {
+        builder.tree.issues(validatedBy: validator, name: name)
+    }
+
     /// Validates the record and writes it atomically (temporary file, then rename). Nothing is written when the
     /// record does not validate.
-    /// - Throws: ``ProvenanceError/invalid(_:)`` with libxml2's line-numbered messages, or a write error.
+    /// - Throws: ``ProvenanceError/invalid(_:)`` with libxml2's messages, or a write error.
     public func write(to path: String, validator: ProvenanceValidator) throws {
-        let data = serialized()
-        let issues = validator.validate(data, name: path)
+        let issues = issues(validatedBy: validator, name: path)
         guard issues.isEmpty else { throw ProvenanceError.invalid(issues) }
+        let data = serialized()
         do {
             try AtomicFile.write(data, to: path)
         } catch {
@@ -59,6 +65,28 @@ public struct ProvenanceDocument {
 extension ProvenanceDocument {
     /// The provenance record of an audit directory.
     public static func audit(_ results: AuditResults, options: ProvenanceOptions = ProvenanceOptions()) -> ProvenanceDocument {
+        auditBeforeReporting(results, options: options).addingReporting(reportSHA256: options.reportSHA256)
+    }
+
+    /// A record built up to its last activity, the reporting, which needs the digest of the report written with
+    /// it: the rest of the record can be built while the report renders.
+    ///
+    /// Sendable so that it can be built on one thread and finished on another; one thread uses it at a time.
+    struct BeforeReporting: @unchecked Sendable {
+        fileprivate let builder: PROVBuilder
+        fileprivate let agent: String
+        fileprivate let generated: String
+        fileprivate let used: [String]
+
+        /// The finished record; the report entity is recorded when `reportSHA256` is given.
+        func addingReporting(reportSHA256: String?) -> ProvenanceDocument {
+            ProvenanceDocument.addReporting(builder, agent: agent, generated: generated, used: used, reportSHA256: reportSHA256)
+            return ProvenanceDocument(builder: builder)
+        }
+    }
+
+    /// The record of an audit directory but for its reporting activity (`options.reportSHA256` is not used).
+    static func auditBeforeReporting(_ results: AuditResults, options: ProvenanceOptions) -> BeforeReporting {
         let runJSON = results.files.first { $0.name == "run.json" }?.sha256 ?? results.run.started
         let b = PROVBuilder(runUUID: PROVBuilder.uuid(for: Data("radaudit audit \(runJSON)".utf8)))
         let run = results.run
@@ -208,9 +236,7 @@ extension ProvenanceDocument {
             addSiteTestResults(results.siteTests, to: b, activity: siteTests)
         }
 
-        addReporting(b, agent: reporter, generated: generated, used: tables.keys.sorted().map { tables[$0]! },
-                     reportSHA256: options.reportSHA256)
-        return ProvenanceDocument(builder: b)
+        return BeforeReporting(builder: b, agent: reporter, generated: generated, used: tables.keys.sorted().map { tables[$0]! })
     }
 
     /// Item 59 as RadAudit states it.

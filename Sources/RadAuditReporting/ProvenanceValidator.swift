@@ -103,14 +103,24 @@ public final class ProvenanceValidator: @unchecked Sendable {
             return sink.issues.isEmpty ? [ValidationIssue(file: name, line: 0, message: "not an XML document")] : sink.issues
         }
         defer { xmlFreeDoc(document) }
+        return validate(document, sink: sink)
+    }
+
+    /// The schema problems of a document built in memory, named `name` in the messages (which carry no line
+    /// numbers: the tree has not been read from a file).
+    func validate(_ document: xmlDocPtr, name: String) -> [ValidationIssue] {
+        validate(document, sink: IssueSink(file: name))
+    }
+
+    private func validate(_ document: xmlDocPtr, sink: IssueSink) -> [ValidationIssue] {
         guard let context = xmlSchemaNewValidCtxt(schema) else {
-            return [ValidationIssue(file: name, line: 0, message: "cannot create a validation context")]
+            return [ValidationIssue(file: sink.file, line: 0, message: "cannot create a validation context")]
         }
         defer { xmlSchemaFreeValidCtxt(context) }
         xmlSchemaSetValidStructuredErrors(context, IssueSink.handler, Unmanaged.passUnretained(sink).toOpaque())
         let status = xmlSchemaValidateDoc(context, document)
         if status != 0 && sink.issues.isEmpty {
-            sink.issues.append(ValidationIssue(file: name, line: 0, message: "does not validate (libxml2 status \(status))"))
+            sink.issues.append(ValidationIssue(file: sink.file, line: 0, message: "does not validate (libxml2 status \(status))"))
         }
         return sink.issues
     }

@@ -181,9 +181,9 @@ public enum SiteReportWriter {
         let base = URL(fileURLWithPath: directory)
         let reportPath = base.appendingPathComponent(AuditReportWriter.reportName).path
         let provenancePath = base.appendingPathComponent(AuditReportWriter.provenanceName).path
-        let data = record.serialized()
-        let issues = try (validator ?? ProvenanceValidator.bundled()).validate(data, name: provenancePath)
+        let issues = record.issues(validatedBy: try validator ?? ProvenanceValidator.bundled(), name: provenancePath)
         guard issues.isEmpty else { throw ProvenanceError.invalid(issues) }
+        let data = record.serialized()
         try AtomicFile.write(html, to: reportPath)
         try AtomicFile.write(data, to: provenancePath)
         return (reportPath, provenancePath)

@@ -55,7 +55,7 @@ struct AuditCommand: ParsableCommand {
         let run = try runner.run { done, total in bar.update(done, of: total) }
         bar.finish()
         let tables = AuditTables(run: run, cases: cohort)
-        _ = try tables.write(to: output, stability: auditProtocol.stability)
+        _ = try tables.write(to: output, stability: auditProtocol.stability, concurrency: jobs)
         try RunRecord(seed: runner.seed, jobs: jobs, started: started, finished: Date()).write(to: output)
         try AuditReportWriter.write(directory: output, concurrency: jobs)
         let skipped = tables.errors.count - tables.failures.count

@@ -3,6 +3,11 @@ import RadAuditAudit
 
 @main
 struct RadAudit: ParsableCommand {
+    static func main() {
+        Allocator.tune()
+        main(nil)
+    }
+
     static let version = AuditRunner.toolVersion
 
     static let configuration = CommandConfiguration(

@@ -95,6 +95,18 @@ private func render(_ results: AuditResults) -> String {
     #expect(record.contains("<radaudit:sha256>\(SHA256Digest.hex(of: report))</radaudit:sha256>"))
 }
 
+@Test func writingOnSeveralThreadsGivesTheSameFilesAsOnOne() throws {
+    let directory = try Fixture.auditCopy()
+    defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+    func written(concurrency: Int) throws -> [Data] {
+        let paths = try AuditReportWriter.write(directory: directory.path, generated: Fixture.generated, concurrency: concurrency)
+        return try [paths.report, paths.provenance].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+    }
+    let serial = try written(concurrency: 1)
+    #expect(try written(concurrency: 4) == serial)
+    #expect(try ProvenanceValidator.bundled().validate(serial[1], name: "provenance.provx").isEmpty)
+}
+
 @Test func writerReportsTheFileAndLineOfABadTable() throws {
     let directory = try Fixture.auditCopy()
     defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }

@@ -187,7 +187,7 @@ public struct AuditRunner: Sendable {
             }
             if exportVariants && !variant.steps.isEmpty { try export(image, mask, audited, variant) }
             // Each job uses one core: the audit's parallelism is across cases.
-            let result = try FeatureExtractor(settings: settings, concurrentFamilies: false).extract(image: image, mask: mask)
+            let result = try FeatureExtractor(settings: settings, concurrent: false).extract(image: image, mask: mask)
             outcome.features = result.features
             outcome.roiVoxelCount = Double(result.roiVoxelCount)
             outcome.roiMeanIntensity = result.roiMeanIntensity

@@ -25,13 +25,14 @@ public struct ExtractionResult: Sendable {
 /// (interpolation) → ROI crop → re-segmentation → discretisation → the requested feature families.
 public struct FeatureExtractor: Sendable {
     public var settings: ExtractionSettings
-    /// Compute the families of one extraction on all cores. Callers that already run extractions in parallel
-    /// (audits with `--jobs`) turn it off so that each job uses one core.
-    public var concurrentFamilies: Bool
+    /// Spread one extraction over all cores: image and mask interpolated side by side, feature families in
+    /// parallel. Callers that already run extractions in parallel (audits with `--jobs`) turn it off so that each
+    /// job uses one core.
+    public var concurrent: Bool
 
-    public init(settings: ExtractionSettings, concurrentFamilies: Bool = true) {
+    public init(settings: ExtractionSettings, concurrent: Bool = true) {
         self.settings = settings
-        self.concurrentFamilies = concurrentFamilies
+        self.concurrent = concurrent
     }
 
     /// Reads the image and the mask, selects the region and extracts.
@@ -111,11 +112,23 @@ public struct FeatureExtractor: Sendable {
             let roiBox = BoundingBox(lower: maskBox.lower &+ offset, upper: maskBox.upper &+ offset)
             let window = wantDiagnostics ? nil
                 : try interpolation.window(covering: roiBox, of: full, margin: Self.peakMargin(target.spacing) &+ 1)
-            mask = try interpolation.resample(mask, window: window, placedAt: offset, in: full)
+            // Image and mask are resampled side by side.
+            enum Resampled: Sendable {
+                case image(Volume<Double>)
+                case mask(Volume<Bool>)
+            }
+            let (sourceImage, sourceMask) = (image, mask)
+            let resampled = try [false, true].concurrentMap(width: threads) { isMask -> Resampled in
+                isMask ? .mask(try interpolation.resample(sourceMask, window: window, placedAt: offset, in: full))
+                    : .image(try interpolation.resample(sourceImage, window: window, placedAt: offset, in: full))
+            }
+            guard case .image(let resampledImage) = resampled[0], case .mask(let resampledMask) = resampled[1] else {
+                preconditionFailure("resampled parts out of order")
+            }
+            (image, mask) = (resampledImage, resampledMask)
             guard mask.voxels.contains(true) else {
                 throw ExtractionError("the mask is empty after interpolation (partial-volume threshold \(interpolation.maskThreshold))")
             }
-            image = try interpolation.resample(image, window: window, placedAt: offset, in: full)
         }
         diagnostics?.recordImage(image, step: "interp_img")
         let roiBox = BoundingBox(of: mask.voxels, size: mask.size)!
@@ -141,11 +154,27 @@ public struct FeatureExtractor: Sendable {
     private func features(region: RegionOfInterest, padded: RegionOfInterest) throws -> [Feature] {
         let texture = settings.families.contains(where: \.isTexture)
             ? try discretisation(settings.discretisation.texture).apply(to: region) : nil
-        // Families are independent: compute them on all cores, then concatenate in IBSI order.
-        return try settings.families.concurrentMap(width: concurrentFamilies ? ProcessInfo.processInfo.activeProcessorCount : 1) {
-            try compute($0, region: region, padded: padded, texture: texture)
+        // Families are independent: compute them on all cores, then concatenate in IBSI order. Morphology comes
+        // first and in two parts, its shape and Moran's I / Geary's C, the two longest computations.
+        let parts = settings.families.flatMap { $0 == .morphology ? [Part.family($0), .spatialAutocorrelation] : [.family($0)] }
+        return try parts.concurrentMap(width: threads) { part in
+            switch part {
+            case .family(let family): try compute(family, region: region, padded: padded, texture: texture)
+            case .spatialAutocorrelation: MorphologicalFeatures.spatialAutocorrelation(region)
+            }
         }.flatMap { $0 }
     }
+
+    /// A part of the feature computation that may run alongside the others.
+    private enum Part: Sendable {
+        /// A family; morphology without Moran's I and Geary's C.
+        case family(FeatureFamily)
+        /// Moran's I and Geary's C.
+        case spatialAutocorrelation
+    }
+
+    /// Threads one extraction may use.
+    private var threads: Int { concurrent ? ProcessInfo.processInfo.activeProcessorCount : 1 }
 
     private func compute(_ family: FeatureFamily, region: RegionOfInterest, padded: RegionOfInterest,
                          texture: DiscretisedRegion?) throws -> [Feature] {
@@ -153,7 +182,7 @@ public struct FeatureExtractor: Sendable {
         let t = settings.texture
         switch family {
         case .morphology:
-            return MorphologicalFeatures.compute(region)
+            return MorphologicalFeatures.shape(region)
         case .localIntensity:
             return LocalIntensityFeatures.compute(padded)
         case .intensityStatistics:

@@ -20,6 +20,11 @@ import RadAuditPreprocessing
 public enum MorphologicalFeatures {
     /// All morphological features of `region`, in the order of the IBSI manual.
     public static func compute(_ region: RegionOfInterest) -> [Feature] {
+        shape(region) + spatialAutocorrelation(region)
+    }
+
+    /// The features of shape and of intensity within it: every morphological feature but the last two.
+    public static func shape(_ region: RegionOfInterest) -> [Feature] {
         let shape = RegionMorphology(region)
         let values: [(String, String, Double)] = [
             ("Volume (mesh)", "RNU0", shape.volume),
@@ -45,16 +50,25 @@ public enum MorphologicalFeatures {
             ("Volume density (convex hull)", "R3ER", shape.convexHullVolumeDensity),
             ("Area density (convex hull)", "7T7F", shape.convexHullAreaDensity),
             ("Integrated intensity", "99N0", shape.integratedIntensity),
-            ("Moran's I index", "N365", shape.autocorrelation.moransI),
-            ("Geary's C measure", "NPT7", shape.autocorrelation.gearysC),
         ]
         return values.map { Feature(family: .morphology, name: $0.0, code: $0.1, value: $0.2) }
     }
+
+    /// Moran's I and Geary's C, the last two morphological features: sums over every pair of voxels of the
+    /// intensity mask, the costliest part of the family (see ``SpatialAutocorrelation``).
+    public static func spatialAutocorrelation(_ region: RegionOfInterest) -> [Feature] {
+        let autocorrelation = SpatialAutocorrelation(intensities: region.image.voxels, mask: region.intensityMask,
+                                                     size: region.size, spacing: region.spacing)
+        return [
+            Feature(family: .morphology, name: "Moran's I index", code: "N365", value: autocorrelation.moransI),
+            Feature(family: .morphology, name: "Geary's C measure", code: "NPT7", value: autocorrelation.gearysC),
+        ]
+    }
 }
 
-/// The shape descriptions of a region from which every morphological feature is computed: its mesh,
-/// the mesh's convex hull, the principal-component variances of the voxel centres and the intensity
-/// summaries.
+/// The shape descriptions of a region from which the morphological features but Moran's I and Geary's C are
+/// computed: its mesh, the mesh's convex hull, the principal-component variances of the voxel centres and the
+/// intensity summaries.
 struct RegionMorphology {
     /// Marching-cubes mesh of the morphological mask.
     let mesh: TriangleMesh
@@ -78,7 +92,6 @@ struct RegionMorphology {
     let intensityWeightedCentre: SIMD3<Double>
     /// Mean intensity over the intensity mask.
     let meanIntensity: Double
-    let autocorrelation: SpatialAutocorrelation
 
     init(_ region: RegionOfInterest) {
         let size = region.size, spacing = region.spacing
@@ -119,8 +132,6 @@ struct RegionMorphology {
         }
         meanIntensity = intensitySum / Double(intensityCount)
         intensityWeightedCentre = intensitySum == 0 ? SIMD3(repeating: .nan) : weightedPosition * spacing / intensitySum
-        autocorrelation = SpatialAutocorrelation(intensities: region.image.voxels, mask: region.intensityMask,
-                                                 size: size, spacing: spacing)
     }
 
     // MARK: Volume and area

@@ -172,6 +172,7 @@ public struct Interpolation: Hashable, Sendable {
 
     /// Resamples every line of `values` along `axis` with the taps of one line.
     static func resampleAxis(_ values: [Double], size: GridSize, axis: Int, taps: LineTaps) -> [Double] {
+        if axis > 0 && taps.kernel != .cubicSpline { return resampleBlocks(values, size: size, axis: axis, taps: taps) }
         let n = [size.x, size.y, size.z][axis]
         let newLength = taps.newLength
         let stride = axis == 0 ? 1 : axis == 1 ? size.x : size.x * size.y
@@ -203,6 +204,39 @@ public struct Interpolation: Hashable, Sendable {
                         for t in 0..<n { buffer[t] = source[inBase &+ t &* stride] }
                         if taps.kernel == .cubicSpline { BSpline.prefilter(buffer) }
                         taps.apply(buffer, to: out, base: outBase, stride: outStride)
+                    }
+                }
+            }
+        }
+        return output
+    }
+}
+
+extension Interpolation {
+    /// `resampleAxis` along y or z without a B-spline prefilter: each output row (y) or plane (z) is the weighted
+    /// sum of whole input rows or planes, contiguous in memory, rather than a gather along strided lines. The
+    /// sums are formed in the same order as along a line, so the values are bit-identical.
+    static func resampleBlocks(_ values: [Double], size: GridSize, axis: Int, taps: LineTaps) -> [Double] {
+        precondition(axis == 1 || axis == 2, "blocks are rows (y) or planes (z)")
+        let block = axis == 1 ? size.x : size.x * size.y
+        let outer = axis == 1 ? size.z : 1
+        let n = axis == 1 ? size.y : size.z
+        let newLength = taps.newLength, width = taps.width
+        var output = [Double](repeating: 0, count: outer * newLength * block)
+        values.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { out in
+                taps.indices.withUnsafeBufferPointer { idx in
+                    taps.weights.withUnsafeBufferPointer { w in
+                        for o in 0..<outer {
+                            for m in 0..<newLength {
+                                let target = out.baseAddress! + (o &* newLength &+ m) &* block
+                                for t in 0..<width {
+                                    let weight = w[m &* width &+ t]
+                                    let from = source.baseAddress! + (o &* n &+ idx[m &* width &+ t]) &* block
+                                    for p in 0..<block { target[p] += weight * from[p] }
+                                }
+                            }
+                        }
                     }
                 }
             }

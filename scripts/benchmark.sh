@@ -21,21 +21,36 @@ else
   echo "== extraction vs pyradiomics skipped: ../shared/tools/peer-bench not found"
 fi
 
-echo "== audit of fixtures/cohort with protocols/ct-robustness.yaml"
-variants=$(($(wc -l < fixtures/cohort/cases.csv) - 1))
-for jobs in 1 2; do
-  best=""
-  for _ in $(seq "$ROUNDS"); do
+echo "== audit of fixtures/cohort with protocols/ct-robustness.yaml (--jobs 1 and --jobs 2 alternating, $ROUNDS rounds)"
+for _ in $(seq "$ROUNDS"); do
+  for jobs in 1 2; do
     rm -rf "$T/audit"
     /usr/bin/time -f "%e %M" -o "$T/time" "$BIN" audit --protocol protocols/ct-robustness.yaml \
       --cases fixtures/cohort/cases.csv --output "$T/audit" --jobs "$jobs" >/dev/null 2>&1
-    read -r seconds rss < "$T/time"
-    best=$(printf '%s\n%s %s\n' "$best" "$seconds" "$rss" | sed '/^$/d' | sort -n | head -1)
+    echo "$jobs $(cat "$T/time")" >> "$T/audit.times"
   done
-  runs=$(($(wc -l < "$T/audit/variants.csv") - 1))
-  read -r seconds rss <<< "$best"
-  echo "jobs $jobs: $seconds s for $runs case × variants ($(python3 -c "print(f'{$runs/$seconds:.1f}')") per second), peak RSS $((rss / 1024)) MB"
 done
-echo "== one extraction of fixtures/cohort/case1 (for the per-variant cost of the audit)"
-/usr/bin/time -f "%e s, peak RSS %M KB" "$BIN" extract --image fixtures/cohort/case1_image.nii.gz \
-  --mask fixtures/cohort/case1_mask.nii.gz --protocol protocols/ct-robustness.yaml --output "$T/case1.csv"
+runs=$(($(wc -l < "$T/audit/variants.csv") - 1))
+# The report and record alone (re-rendered from the tables), and one extraction of a case, for the cost per variant.
+for _ in $(seq "$ROUNDS"); do
+  /usr/bin/time -f "%e" -a -o "$T/report.times" "$BIN" report "$T/audit" >/dev/null 2>&1
+  /usr/bin/time -f "%e" -a -o "$T/extract.times" "$BIN" extract --image fixtures/cohort/case1_image.nii.gz \
+    --mask fixtures/cohort/case1_mask.nii.gz --protocol protocols/ct-robustness.yaml --output "$T/case1.csv" >/dev/null 2>&1
+done
+python3 - "$T" "$runs" <<'PY'
+import statistics, sys
+directory, runs = sys.argv[1], int(sys.argv[2])
+rows = [line.split() for line in open(f"{directory}/audit.times")]
+times = {j: [float(r[1]) for r in rows if r[0] == j] for j in ("1", "2")}
+rss = {j: max(int(r[2]) for r in rows if r[0] == j) / 1024 for j in ("1", "2")}
+ratios = sorted(a / b for a, b in zip(times["1"], times["2"]))
+for j in ("1", "2"):
+    m = statistics.median(times[j])
+    print(f"jobs {j}: {m:.2f} s for {runs} case x variants ({runs / m:.0f} per second), peak RSS {rss[j]:.0f} MB")
+print(f"jobs 2 vs jobs 1: {statistics.median(ratios):.2f}x faster (median of the rounds' ratios; min {ratios[0]:.2f}x)")
+report = statistics.median(float(l) for l in open(f"{directory}/report.times"))
+extract = statistics.median(float(l) for l in open(f"{directory}/extract.times"))
+per_variant = (statistics.median(times["1"]) - report) / runs
+print(f"cost per variant (jobs 1, without the {report:.2f} s report and record): {per_variant * 1000:.1f} ms; "
+      f"one radaudit extract of case1: {extract * 1000:.0f} ms ({per_variant / extract:.2f}x)")
+PY

@@ -69,45 +69,41 @@ public struct AuditRunner: Sendable {
 
     /// Processes every case; `progress(done, total)` is called after each case × variant.
     /// A case whose files cannot be read fails alone: its variants carry the error.
+    ///
+    /// Workers take case × variant pairs one at a time, largest case first, so that they finish together. A case is
+    /// read once, by the first worker that needs it, and shared by the workers running its variants; it is released
+    /// when its last variant is done, so at most about `jobs` cases are in memory.
     public func run(progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> AuditRun {
         let variants = self.variants
         let total = cases.count * variants.count
-        let state = SharedState(caseCount: cases.count)
         // Largest inputs first, so that no worker is left with a big case at the end (results keep cohort order).
         let sizes = cases.map { Self.inputSize($0) }
-        state.schedule = cases.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
+        let order = cases.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
+        let state = SharedState(pairs: order.flatMap { c in variants.indices.map { (c, $0) } }, caseCount: cases.count,
+                                variantCount: variants.count)
         let cache = URL(fileURLWithPath: outputDirectory).appendingPathComponent("cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        DispatchQueue.concurrentPerform(iterations: min(jobs, cases.count)) { _ in
-            while let index = state.nextCase() {
-                let record = Self.digests(of: cases[index])
-                let (outcomes, acquisition) = process(cases[index], record: record, variants: variants, cache: cache) {
-                    progress(state.finishVariant(), total)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, total))) { _ in
+            while let (c, v) = state.nextPair() {
+                let audited = cases[c], variant = variants[v]
+                let prepared = state.slots[c].prepared {
+                    let record = Self.digests(of: audited)
+                    return PreparedCase(record: record, inputs: Result { try load(audited, record: record) })
                 }
-                var input = record
-                input.acquisition = acquisition
-                state.store((outcomes, input), at: index)
+                let outcome: VariantOutcome
+                switch prepared.inputs {
+                case .success(let inputs):
+                    outcome = run(variant, of: audited, inputs: inputs, cache: cache)
+                case .failure(let error):
+                    outcome = VariantOutcome(caseID: audited.id, variant: variant, seed: variantSeed(audited, variant),
+                                             features: [], roiVoxelCount: .nan, roiMeanIntensity: .nan, error: "\(error)")
+                }
+                state.store(outcome, case: c, variant: v)
+                state.slots[c].finishVariant()
+                progress(state.finishVariant(), total)
             }
         }
-        return AuditRun(outcomes: state.results.flatMap(\.outcomes), inputs: state.results.map(\.input))
-    }
-
-    private func process(_ audited: AuditCase, record: InputRecord, variants: [Variant], cache: URL,
-                         onVariant: () -> Void) -> ([VariantOutcome], AcquisitionMetadata?) {
-        let inputs: CaseInputs
-        do {
-            inputs = try load(audited, record: record)
-        } catch {
-            return (variants.map { variant in
-                onVariant()
-                return VariantOutcome(caseID: audited.id, variant: variant, seed: variantSeed(audited, variant), features: [],
-                                      roiVoxelCount: .nan, roiMeanIntensity: .nan, error: "\(error)")
-            }, nil)
-        }
-        return (variants.map { variant in
-            defer { onVariant() }
-            return run(variant, of: audited, inputs: inputs, cache: cache)
-        }, inputs.acquisition)
+        return AuditRun(outcomes: state.outcomes.flatMap { $0.map { $0! } }, inputs: state.slots.map(\.input))
     }
 
     /// Bytes of a case's image (file, or files of a DICOM directory): a proxy for its cost.
@@ -148,7 +144,7 @@ public struct AuditRunner: Sendable {
     }
 
     /// A case's image and selected mask, and a digest of everything that defines them.
-    private struct CaseInputs {
+    fileprivate struct CaseInputs {
         var image: Volume<Double>
         var mask: Volume<Bool>
         var digest: String
@@ -233,29 +229,68 @@ public struct AuditRunner: Sendable {
 /// Work distribution and results shared by the worker threads.
 private final class SharedState: @unchecked Sendable {
     private let lock = NSLock()
+    private let pairs: [(Int, Int)]
     private var next = 0
     private var finished = 0
-    private(set) var results: [(outcomes: [VariantOutcome], input: InputRecord)]
+    /// Outcomes by case, then variant.
+    private(set) var outcomes: [[VariantOutcome?]]
+    let slots: [CaseSlot]
 
-    init(caseCount: Int) {
-        results = Array(repeating: ([], InputRecord(caseID: "", site: "", image: "", mask: "", imageSHA256: "", maskSHA256: "")),
-                        count: caseCount)
+    init(pairs: [(Int, Int)], caseCount: Int, variantCount: Int) {
+        self.pairs = pairs
+        outcomes = Array(repeating: Array(repeating: nil, count: variantCount), count: caseCount)
+        slots = (0..<caseCount).map { _ in CaseSlot(variantCount: variantCount) }
     }
 
-    /// Case indices in the order workers take them.
-    var schedule: [Int] = []
-
-    func nextCase() -> Int? {
+    /// The next (case, variant) pair to run, in schedule order.
+    func nextPair() -> (Int, Int)? {
         lock.withLock {
-            guard next < schedule.count else { return nil }
+            guard next < pairs.count else { return nil }
             defer { next += 1 }
-            return schedule[next]
+            return pairs[next]
         }
     }
 
     func finishVariant() -> Int { lock.withLock { finished += 1; return finished } }
 
-    func store(_ result: (outcomes: [VariantOutcome], input: InputRecord), at index: Int) { lock.withLock { results[index] = result } }
+    func store(_ outcome: VariantOutcome, case c: Int, variant v: Int) { lock.withLock { outcomes[c][v] = outcome } }
+}
+
+/// A case's digests and its inputs read once (or why they could not be read).
+private struct PreparedCase {
+    var record: InputRecord
+    var inputs: Result<AuditRunner.CaseInputs, Error>
+}
+
+/// One case of a run: read by the first worker that needs it, shared by the others, released after its last variant.
+private final class CaseSlot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var remaining: Int
+    private var prepared: PreparedCase?
+    /// The case's row of `inputs.csv` (with its acquisition metadata), kept after the inputs are released.
+    private(set) var input = InputRecord(caseID: "", site: "", image: "", mask: "", imageSHA256: "", maskSHA256: "")
+
+    init(variantCount: Int) { remaining = variantCount }
+
+    /// The prepared case, made by `prepare` on first use; workers asking meanwhile wait for it.
+    func prepared(_ prepare: () -> PreparedCase) -> PreparedCase {
+        lock.withLock {
+            if let prepared { return prepared }
+            let made = prepare()
+            prepared = made
+            input = made.record
+            input.acquisition = try? made.inputs.get().acquisition
+            return made
+        }
+    }
+
+    /// Records that one more variant is done; after the last, the case's volumes are released.
+    func finishVariant() {
+        lock.withLock {
+            remaining -= 1
+            if remaining == 0 { prepared = nil }
+        }
+    }
 }
 
 /// The per case × variant cache file: the features (or the error) of one outcome, as CSV.

@@ -25,7 +25,7 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Output directory.")
     var output: String
 
-    @Option(help: "Cases processed in parallel (default: the number of cores).")
+    @Option(help: "Threads the run may use: case × variant extractions in parallel, then the tables and the report (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Reuse finished case × variant results whose inputs and settings hash the same.")

@@ -2,7 +2,7 @@ import Foundation
 import RadAuditConcurrency
 import RadAuditImageIO
 
-/// The tables of an audit directory, written atomically and in a deterministic order:
+/// The tables of an audit directory, each written atomically with deterministic content:
 /// `features.csv`, `variants.csv`, `stability.csv`, `errors.csv`, `cases.csv`, `inputs.csv` and, for DICOM inputs,
 /// `acquisition.json` (acquisition details per case, without patient identifiers).
 public struct AuditTables: Sendable {

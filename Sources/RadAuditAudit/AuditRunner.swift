@@ -70,16 +70,16 @@ public struct AuditRunner: Sendable {
     /// Processes every case; `progress(done, total)` is called after each case × variant.
     /// A case whose files cannot be read fails alone: its variants carry the error.
     ///
-    /// Workers take case × variant pairs one at a time, largest case first, so that they finish together. A case is
-    /// read once, by the first worker that needs it, and shared by the workers running its variants; it is released
-    /// when its last variant is done, so at most about `jobs` cases are in memory.
+    /// Workers take case × variant pairs one at a time, largest cases first (see `schedule`), so that they finish
+    /// together. A case is read once, by the first worker that needs it, and shared by the workers running its
+    /// variants; it is released when its last variant is done.
     public func run(progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> AuditRun {
         let variants = self.variants
         let total = cases.count * variants.count
         // Largest inputs first, so that no worker is left with a big case at the end (results keep cohort order).
         let sizes = cases.map { Self.inputSize($0) }
         let order = cases.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
-        let state = SharedState(pairs: order.flatMap { c in variants.indices.map { (c, $0) } }, caseCount: cases.count,
+        let state = SharedState(pairs: Self.schedule(order, variantCount: variants.count, jobs: jobs), caseCount: cases.count,
                                 variantCount: variants.count)
         let cache = URL(fileURLWithPath: outputDirectory).appendingPathComponent("cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
@@ -104,6 +104,16 @@ public struct AuditRunner: Sendable {
             }
         }
         return AuditRun(outcomes: state.outcomes.flatMap { $0.map { $0! } }, inputs: state.slots.map(\.input))
+    }
+
+    /// The order in which workers take (case, variant) pairs: the cases in `order` go in groups of `jobs`, and
+    /// within a group the variants of its cases alternate, so that the workers read the cases of a group at the same
+    /// time, then share their variants and finish the group together; about `jobs` cases are in memory at once.
+    static func schedule(_ order: [Int], variantCount: Int, jobs: Int) -> [(Int, Int)] {
+        stride(from: 0, to: order.count, by: max(1, jobs)).flatMap { start in
+            let group = order[start..<min(start + max(1, jobs), order.count)]
+            return (0..<variantCount).flatMap { v in group.map { ($0, v) } }
+        }
     }
 
     /// Bytes of a case's image (file, or files of a DICOM directory): a proxy for its cost.

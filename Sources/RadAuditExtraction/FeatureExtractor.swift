@@ -52,8 +52,14 @@ public struct FeatureExtractor: Sendable {
                 let (mask, box) = try ImageFile.loadMask(maskPath, on: stored.geometry, frameOfReferenceUID: nil,
                                                          imagePath: imagePath, label: label, roi: roi,
                                                          within: { try sourceBox(around: $0, of: stored.geometry) })
-                var result = try extract(image: stored.decoded(from: box.lower, size: box.size), mask: mask.volume,
+                var result: ExtractionResult
+                do {
+                    result = try extract(image: stored.decoded(from: box.lower, size: box.size), mask: mask.volume,
                                          placedAt: box.lower, in: stored.geometry, diagnostics: false)
+                } catch {
+                    try stored.verify()  // a corrupt file explains a failure on its voxels better than the failure
+                    throw error
+                }
                 try stored.verify()
                 result.notes = mask.notes
                 return result

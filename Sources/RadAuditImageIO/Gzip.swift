@@ -64,7 +64,7 @@ final class GzipInflater {
     private let input: Data
     private let path: String
     /// zlib keeps a pointer to the stream in its state: the stream lives at a fixed address.
-    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    private let stream: UnsafeMutablePointer<z_stream>
     private var consumed = 0
     /// Whether the last member has ended.
     private(set) var isFinished = false
@@ -74,11 +74,14 @@ final class GzipInflater {
     init(_ input: Data, path: String) throws {
         self.input = input
         self.path = path
+        // Set up before the last property is stored: if zlib fails, deinit does not run on a half-made stream.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         guard czlib_inflateInit2(stream, 15 + 32) == Z_OK else {
             stream.deallocate()
             throw ImageIOError(path, "zlib could not be initialised")
         }
+        self.stream = stream
     }
 
     deinit {
@@ -95,6 +98,16 @@ final class GzipInflater {
         let produced = try head.withUnsafeMutableBytes { try inflate(into: $0) }
         head.count = produced
         return head
+    }
+
+    /// Inflates the rest of the stream into a scratch buffer, checking it to its end; returns how many bytes it held.
+    @discardableResult
+    func finish() throws -> Int {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { scratch.deallocate() }
+        var total = 0
+        while !isFinished { total += try inflate(into: scratch) }
+        return total
     }
 
     /// Inflates into `output`, filling it unless the stream ends first; returns the number of bytes written.

@@ -114,15 +114,14 @@ public enum ImageFile {
         return nil
     }
 
-    /// The bytes of the file at `path`, mapped into memory rather than copied.
+    /// The bytes of the file at `path`: mapped into memory rather than copied (as nibabel maps images), read where
+    /// a file cannot be mapped. A mapped file must not be truncated by another program while it is being read.
     static func contents(of path: String) throws -> Data {
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            throw ImageIOError(path, !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "cannot be read")
-        }
+        if let mapped = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) { return mapped }
+        if let read = FileManager.default.contents(atPath: path) { return read }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        throw ImageIOError(path, !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "cannot be read")
     }
 
     /// Whether `path` is a directory (read as a DICOM series) or a DICOM file: `.dcm`/`.dicom` suffix,

@@ -42,6 +42,8 @@ public enum NIfTI {
         let offset: Int
         let bytes: VoxelBytes
         if let dataPath, dataPath != headerPath {
+            // A gzipped header file is checked to its end; the voxels come from the other file.
+            try headerInflater?.finish()
             (voxelPath, offset) = (dataPath, header.pairedDataOffset)
             let dataFile = try ImageFile.contents(of: dataPath)
             bytes = Gzip.isCompressed(dataFile)

@@ -43,12 +43,12 @@ final class VoxelBytes: @unchecked Sendable {
             storage = .memory(Data())
             ready = 0
             isFinished = true
-            do { failure = shortage(head.count + (try Self.inflateToEnd(inflater))) } catch { failure = error as? ImageIOError }
+            do { failure = shortage(head.count + (try inflater.finish())) } catch { failure = error as? ImageIOError }
             return
         }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 64)
         let kept = min(head.count, count)
-        head.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: kept) }
+        if kept > 0 { head.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: kept) } }
         storage = .inflated(buffer)
         ready = kept
         isFinished = inflater.isFinished
@@ -112,7 +112,7 @@ final class VoxelBytes: @unchecked Sendable {
             if produced < count {
                 failure = shortage(produced)
             } else {
-                _ = try Self.inflateToEnd(inflater)
+                try inflater.finish()
             }
         } catch {
             failure = error as? ImageIOError ?? ImageIOError("", "\(error)")
@@ -124,17 +124,6 @@ final class VoxelBytes: @unchecked Sendable {
         isFinished = true
         condition.broadcast()
         condition.unlock()
-    }
-}
-
-extension VoxelBytes {
-    /// Inflates the rest of the stream into a scratch buffer, checking it; returns how many bytes it held.
-    private static func inflateToEnd(_ inflater: GzipInflater) throws -> Int {
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-        defer { scratch.deallocate() }
-        var total = 0
-        while !inflater.isFinished { total += try inflater.inflate(into: scratch) }
-        return total
     }
 }
 

@@ -6,11 +6,13 @@ enum DecimalText {
     /// 10⁰…10¹⁵, each exact.
     private static let powers: [Double] = (0...15).reduce(into: []) { powers, _ in powers.append((powers.last ?? 0.1) * 10) }
 
-    /// `value` with `decimals` digits after the point (0…15), e.g. `-0.000` for −0.0001 with three digits;
-    /// non-finite values as `nan`, `inf`, `-inf`.
+    /// `value` with `decimals` digits after the point, e.g. `-0.000` for −0.0001 with three digits; non-finite
+    /// values as `nan`, `inf`, with a minus sign when theirs is set.
     static func fixed(_ value: Double, decimals: Int) -> String {
-        precondition((0...15).contains(decimals), "0 to 15 decimals")
-        guard value.isFinite else { return value.isNaN ? "nan" : value < 0 ? "-inf" : "inf" }
+        precondition(decimals >= 0, "a number of decimals")
+        guard value.isFinite else { return (value.sign == .minus ? "-" : "") + (value.isNaN ? "nan" : "inf") }
+        // Beyond 15 decimals the digits are printf's to find (10¹⁶ and above are not all exact doubles).
+        guard decimals <= 15 else { return String(format: "%.\(decimals)f", value) }
         let scale = powers[decimals]
         let magnitude = abs(value)
         let scaled = magnitude * scale

@@ -30,7 +30,7 @@ enum HTML {
         let magnitude = abs(value)
         if magnitude >= 1e6 || magnitude < 1e-3 { return String(format: "%.\(max(digits - 1, 0))e", value) }
         let decimals = max(0, digits - 1 - Int(floor(log10(magnitude))))
-        var text = DecimalText.fixed(value, decimals: min(decimals, 15))
+        var text = DecimalText.fixed(value, decimals: decimals)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }

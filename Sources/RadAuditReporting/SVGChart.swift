@@ -52,7 +52,7 @@ struct LinearScale {
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : abs(value)
         let decimals = step > 0 ? max(0, -Int(floor(log10(step) + 1e-9))) : 0
         if abs(value) >= 1e6 { return String(format: "%.2g", value) }
-        let text = DecimalText.fixed(value, decimals: min(decimals, 15))
+        let text = DecimalText.fixed(value, decimals: decimals)
         return text.hasPrefix("-") ? "−" + text.dropFirst() : text
     }
 

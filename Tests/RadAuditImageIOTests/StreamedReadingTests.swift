@@ -121,3 +121,13 @@ func boxedLabelSelectionMatchesDecodedComparison(type: String, width: Int) throw
         }
     }
 }
+
+@Test func concatenatedMembersAndTrailingZerosInflateAsOneStream() throws {
+    let first = Data((0..<3000).map { UInt8($0 % 251) }), second = Data((0..<5000).map { UInt8($0 % 13) })
+    var stream = try Gzip.compress(first, path: "a")
+    stream.append(try Gzip.compress(second, path: "b"))
+    stream.append(Data(repeating: 0, count: 7))
+    #expect(try Gzip.decompress(stream, path: "ab.gz") == first + second)
+    // The second member cut short is an error naming the file.
+    #expect(throws: ImageIOError.self) { try Gzip.decompress(stream.prefix(stream.count - 20), path: "cut.gz") }
+}

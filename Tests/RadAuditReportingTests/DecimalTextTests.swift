@@ -25,8 +25,10 @@ import Testing
     }
 }
 
-@Test func nonFiniteValuesAreNamed() {
-    #expect(DecimalText.fixed(.nan, decimals: 2) == "nan")
-    #expect(DecimalText.fixed(-.infinity, decimals: 2) == "-inf")
-    #expect(DecimalText.fixed(1e300, decimals: 2) == String(format: "%.2f", 1e300))
+@Test func nonFiniteHugeAndVeryPreciseValuesAreAsPrintfWritesThem() {
+    for value in [Double.nan, -Double.nan, .infinity, -.infinity, 1e300, -123.456e-20] {
+        for decimals in [0, 2, 15, 20] {
+            #expect(DecimalText.fixed(value, decimals: decimals) == String(format: "%.\(decimals)f", value), "\(value) \(decimals)")
+        }
+    }
 }

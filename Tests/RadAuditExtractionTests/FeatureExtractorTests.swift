@@ -1,3 +1,4 @@
+import Foundation
 import RadAuditFeatures
 import RadAuditImageIO
 import Testing
@@ -70,5 +71,36 @@ private func cube() -> (Volume<Double>, Volume<Bool>) {
             #expect(a.code == b.code && (a.value == b.value || abs(a.value - b.value) <= 1e-9 * max(1, abs(b.value))),
                     "\(a.name) \(a.aggregation): \(a.value) vs \(b.value)")
         }
+    }
+}
+
+/// The cube written as gzipped NIfTI files, the image's CRC-32 spoiled when `corrupt`.
+private func cubeFiles(corrupt: Bool) throws -> (image: String, mask: String) {
+    let (image, mask) = cube()
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("radaudit-extraction-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let imagePath = directory.appendingPathComponent("image.nii.gz").path, maskPath = directory.appendingPathComponent("mask.nii.gz").path
+    try NIfTI.write(image, to: imagePath)
+    try NIfTI.write(Volume(geometry: mask.geometry, voxels: mask.voxels.map { $0 ? 1 : 0 }), to: maskPath, type: .uint8)
+    if corrupt {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: imagePath))
+        bytes[bytes.count - 6] ^= 0x5A
+        try bytes.write(to: URL(fileURLWithPath: imagePath))
+    }
+    return (imagePath, maskPath)
+}
+
+@Test func filesGiveTheValuesOfTheVolumesAndACorruptImageIsNamed() throws {
+    let settings = ExtractionSettings(texture: TextureSettings(dimensions: [.threeD]))
+    let (image, mask) = cube()
+    let files = try cubeFiles(corrupt: false)
+    let fromFiles = try FeatureExtractor(settings: settings).extract(imagePath: files.image, maskPath: files.mask)
+    let fromVolumes = try FeatureExtractor(settings: settings).extract(image: image, mask: mask)
+    #expect(fromFiles.features.map(\.value).elementsEqual(fromVolumes.features.map(\.value)) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+    let corrupt = try cubeFiles(corrupt: true)
+    #expect {
+        try FeatureExtractor(settings: settings).extract(imagePath: corrupt.image, maskPath: corrupt.mask)
+    } throws: { error in
+        "\(error)".contains(corrupt.image) && "\(error)".contains("corrupt gzip stream")
     }
 }

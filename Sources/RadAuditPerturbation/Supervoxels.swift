@@ -74,7 +74,24 @@ struct Supervoxels {
                                 let dy = Double(j) - p.y
                                 let yzTerm = zTerm + weighted.y * dy * dy
                                 let row = size.index(0, j, k)
-                                for i in low.x...high.x {
+                                // Four voxels at a time; the same operations in the same order as one at a time.
+                                var i = low.x
+                                while i &+ 3 <= high.x {
+                                    let dx = (SIMD4<Double>(repeating: Double(i)) + SIMD4(0, 1, 2, 3)) - p.x
+                                    let values = UnsafeRawPointer(intensity.baseAddress! + (row &+ i))
+                                        .loadUnaligned(as: SIMD4<Double>.self)
+                                    let dI = values - centre.intensity
+                                    let distance = dI * dI + yzTerm + weighted.x * dx * dx
+                                    let slot = UnsafeMutableRawPointer(best.baseAddress! + (row &+ i))
+                                    let current = slot.loadUnaligned(as: SIMD4<Double>.self)
+                                    let closer = distance .< current
+                                    if any(closer) {
+                                        slot.storeBytes(of: current.replacing(with: distance, where: closer), as: SIMD4<Double>.self)
+                                        for lane in 0..<4 where closer[lane] { label[row &+ i &+ lane] = Int32(centreIndex) }
+                                    }
+                                    i &+= 4
+                                }
+                                while i <= high.x {
                                     let dx = Double(i) - p.x
                                     let dI = intensity[row &+ i] - centre.intensity
                                     let distance = dI * dI + yzTerm + weighted.x * dx * dx
@@ -82,6 +99,7 @@ struct Supervoxels {
                                         best[row &+ i] = distance
                                         label[row &+ i] = Int32(centreIndex)
                                     }
+                                    i &+= 1
                                 }
                             }
                         }

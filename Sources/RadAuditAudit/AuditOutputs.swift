@@ -116,15 +116,13 @@ public struct AuditTables: Sendable {
         @Sendable func put(_ name: String, _ header: [String], _ rows: [[String]]) throws {
             try AtomicFile.write(CSVTable.render(header: header, rows: rows), to: base.appendingPathComponent(name).path)
         }
-        let stability = try [false, true].concurrentMap(width: concurrency) { analysis -> [StabilityRecord] in
-            guard analysis else {
-                try put("features.csv", FeatureRecord.header, features.map(\.row))
-                return []
-            }
+        let (_, stability) = try concurrently(width: concurrency, {
+            try put("features.csv", FeatureRecord.header, features.map(\.row))
+        }, {
             let stability = StabilityAnalysis.analyse(features, settings: settings)
             try put("stability.csv", StabilityRecord.header, stability.map(\.row))
             return stability
-        }[1]
+        })
         try put("variants.csv", Self.variantHeader, variants)
         try put("errors.csv", Self.errorHeader, errors)
         try put("cases.csv", Self.caseHeader, cases)

@@ -50,3 +50,22 @@ private final class Slots<Value, Failure: Error>: @unchecked Sendable {
         return values
     }
 }
+
+/// Runs `first` and `second` side by side when `width` is above 1 (one after the other otherwise) and returns both
+/// results; when both throw, the error of `first` is rethrown.
+public func concurrently<First, Second>(width: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                        _ first: @Sendable () throws -> First,
+                                        _ second: @Sendable () throws -> Second) throws -> (First, Second) {
+    guard width > 1 else { return (try first(), try second()) }
+    let results = PairOfResults<First, Second>()
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+        if index == 0 { results.first = Result { try first() } } else { results.second = Result { try second() } }
+    }
+    return (try results.first!.get(), try results.second!.get())
+}
+
+/// The two results of `concurrently`, each written by one thread and read after both have finished.
+private final class PairOfResults<First, Second>: @unchecked Sendable {
+    var first: Result<First, Error>?
+    var second: Result<Second, Error>?
+}

@@ -119,19 +119,10 @@ public struct FeatureExtractor: Sendable {
             let window = wantDiagnostics ? nil
                 : try interpolation.window(covering: roiBox, of: full, margin: Self.peakMargin(target.spacing) &+ 1)
             // Image and mask are resampled side by side.
-            enum Resampled: Sendable {
-                case image(Volume<Double>)
-                case mask(Volume<Bool>)
-            }
             let (sourceImage, sourceMask) = (image, mask)
-            let resampled = try [false, true].concurrentMap(width: threads) { isMask -> Resampled in
-                isMask ? .mask(try interpolation.resample(sourceMask, window: window, placedAt: offset, in: full))
-                    : .image(try interpolation.resample(sourceImage, window: window, placedAt: offset, in: full))
-            }
-            guard case .image(let resampledImage) = resampled[0], case .mask(let resampledMask) = resampled[1] else {
-                preconditionFailure("resampled parts out of order")
-            }
-            (image, mask) = (resampledImage, resampledMask)
+            (image, mask) = try concurrently(width: threads,
+                                             { try interpolation.resample(sourceImage, window: window, placedAt: offset, in: full) },
+                                             { try interpolation.resample(sourceMask, window: window, placedAt: offset, in: full) })
             guard mask.voxels.contains(true) else {
                 throw ExtractionError("the mask is empty after interpolation (partial-volume threshold \(interpolation.maskThreshold))")
             }

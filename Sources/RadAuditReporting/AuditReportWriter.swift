@@ -26,15 +26,9 @@ public enum AuditReportWriter {
         let results = try AuditResults.load(directory: directory)
         let options = ProvenanceOptions(generated: generated, reportingToolVersion: reportingToolVersion)
         // The record needs the report's digest only at its end: build the rest of it while the report renders.
-        enum Part: Sendable {
-            case report(Data)
-            case record(ProvenanceDocument.BeforeReporting)
-        }
-        let parts = [0, 1].concurrentMap(width: min(concurrency, 2)) { index -> Part in
-            index == 0 ? .report(Data(AuditReport.render(results, generated: generated, concurrency: concurrency).utf8))
-                : .record(ProvenanceDocument.auditBeforeReporting(results, options: options))
-        }
-        guard case .report(let html) = parts[0], case .record(let unfinished) = parts[1] else { preconditionFailure() }
+        let (html, unfinished) = try concurrently(width: concurrency,
+                                                  { Data(AuditReport.render(results, generated: generated, concurrency: concurrency).utf8) },
+                                                  { ProvenanceDocument.auditBeforeReporting(results, options: options) })
         let base = URL(fileURLWithPath: directory)
         let reportPath = base.appendingPathComponent(reportName).path
         let provenancePath = base.appendingPathComponent(provenanceName).path

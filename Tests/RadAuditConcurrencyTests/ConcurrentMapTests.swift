@@ -33,3 +33,12 @@ func resultsKeepTheOrderOfTheElements(width: Int) {
     #expect([Int]().concurrentMap(width: 4) { $0 } == [])
     #expect([7].concurrentMap(width: 4) { $0 + 1 } == [8])
 }
+
+@Test(arguments: [1, 2])
+func twoComputationsGiveBothResults(width: Int) throws {
+    let (text, number) = try concurrently(width: width, { String(repeating: "a", count: 3) }, { (1...10).reduce(0, +) })
+    #expect(text == "aaa" && number == 55)
+    #expect(throws: Failure(index: 0)) {
+        _ = try concurrently(width: width, { () throws -> Int in throw Failure(index: 0) }, { () throws -> Int in throw Failure(index: 1) })
+    }
+}

@@ -29,15 +29,21 @@ public enum AuditReportWriter {
         let (html, unfinished) = try concurrently(width: concurrency,
                                                   { Data(AuditReport.render(results, generated: generated, concurrency: concurrency).utf8) },
                                                   { ProvenanceDocument.auditBeforeReporting(results, options: options) })
+        return try write(report: html, record: unfinished.addingReporting(reportSHA256: SHA256Digest.hex(of: html)),
+                         directory: directory, validator: validator)
+    }
+
+    /// Validates `record`, then writes `report` and the record atomically into `directory` as `report.html` and
+    /// `provenance.provx`; nothing is written when the record does not validate.
+    static func write(report: Data, record: ProvenanceDocument, directory: String,
+                      validator: ProvenanceValidator?) throws -> (report: String, provenance: String) {
         let base = URL(fileURLWithPath: directory)
         let reportPath = base.appendingPathComponent(reportName).path
         let provenancePath = base.appendingPathComponent(provenanceName).path
-        let document = unfinished.addingReporting(reportSHA256: SHA256Digest.hex(of: html))
-        let issues = document.issues(validatedBy: try validator ?? ProvenanceValidator.bundled(), name: provenancePath)
+        let issues = record.issues(validatedBy: try validator ?? ProvenanceValidator.bundled(), name: provenancePath)
         guard issues.isEmpty else { throw ProvenanceError.invalid(issues) }
-        let record = document.serialized()
-        try AtomicFile.write(html, to: reportPath)
-        try AtomicFile.write(record, to: provenancePath)
+        try AtomicFile.write(report, to: reportPath)
+        try AtomicFile.write(record.serialized(), to: provenancePath)
         return (reportPath, provenancePath)
     }
 }

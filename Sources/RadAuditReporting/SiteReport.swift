@@ -178,14 +178,6 @@ public enum SiteReportWriter {
         let html = Data(SiteReport.render(analysis, generated: generated).utf8)
         let record = ProvenanceDocument.sites(analysis, options: ProvenanceOptions(generated: generated,
                                                                                    reportSHA256: SHA256Digest.hex(of: html)))
-        let base = URL(fileURLWithPath: directory)
-        let reportPath = base.appendingPathComponent(AuditReportWriter.reportName).path
-        let provenancePath = base.appendingPathComponent(AuditReportWriter.provenanceName).path
-        let issues = record.issues(validatedBy: try validator ?? ProvenanceValidator.bundled(), name: provenancePath)
-        guard issues.isEmpty else { throw ProvenanceError.invalid(issues) }
-        let data = record.serialized()
-        try AtomicFile.write(html, to: reportPath)
-        try AtomicFile.write(data, to: provenancePath)
-        return (reportPath, provenancePath)
+        return try AuditReportWriter.write(report: html, record: record, directory: directory, validator: validator)
     }
 }

@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "RadAuditPerturbationTests", dependencies: ["RadAuditPerturbation"]),
         .testTarget(name: "RadAuditAuditTests", dependencies: ["RadAuditAudit"]),
         .testTarget(name: "RadAuditReportingTests", dependencies: ["RadAuditReporting"]),
-        .testTarget(name: "RadAuditStatisticsTests", dependencies: ["RadAuditStatistics"],
+        .testTarget(name: "RadAuditStatisticsTests", dependencies: ["RadAuditStatistics", "RadAuditTestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditAudit", "RadAuditImageIO", "RadAuditTestSupport"]),
     ]

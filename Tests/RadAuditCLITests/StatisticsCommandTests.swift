@@ -1,5 +1,6 @@
 import Foundation
 import RadAuditAudit
+import RadAuditTestSupport
 import Testing
 
 /// Runs the statistics commands on inputs built from the reference vectors
@@ -14,22 +15,13 @@ struct StatisticsCommandTests {
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 
-    static func value(_ object: Any?, _ path: String...) -> Any? {
-        path.reduce(object) { ($0 as? [String: Any])?[$1] }
-    }
+    static func value(_ object: Any?, _ path: String...) -> Any? { ReferenceJSON.value(object, path) }
 
-    static func number(_ value: Any?) -> Double {
-        switch value {
-        case let number as NSNumber: return number.doubleValue
-        case let text as String where text == "Infinity": return .infinity
-        case let text as String where text == "-Infinity": return -.infinity
-        default: return .nan
-        }
-    }
+    static func number(_ value: Any?) -> Double { ReferenceJSON.number(value) }
 
-    static func numbers(_ value: Any?) -> [Double] { (value as? [Any] ?? []).map(number) }
+    static func numbers(_ value: Any?) -> [Double] { ReferenceJSON.numbers(value) }
 
-    static func matrix(_ value: Any?) -> [[Double]] { (value as? [[Any]] ?? []).map { $0.map(number) } }
+    static func matrix(_ value: Any?) -> [[Double]] { ReferenceJSON.matrix(value) }
 
     static func cell(_ value: Double) -> String { value.isNaN ? "" : "\(value)" }
 

@@ -1,13 +1,14 @@
 import Foundation
+import RadAuditTestSupport
 import Testing
 @testable import RadAuditStatistics
 
 struct ComBatTests {
     static func input(_ vector: ReferenceVector) -> (data: [[Double]], batches: [String], covariates: ComBat.Covariates) {
         let covariates = ["input", "covariates"]
-        let sites = ReferenceVector.value(vector.root, covariates + ["site"]) as! [String]
-        let sex = ReferenceVector.value(vector.root, covariates + ["sex"]) as! [String]
-        let age = (ReferenceVector.value(vector.root, covariates + ["age"]) as! [Any]).map(ReferenceVector.number)
+        let sites = ReferenceJSON.value(vector.root, covariates + ["site"]) as! [String]
+        let sex = ReferenceJSON.value(vector.root, covariates + ["sex"]) as! [String]
+        let age = (ReferenceJSON.value(vector.root, covariates + ["age"]) as! [Any]).map(ReferenceJSON.number)
         return (vector.matrix("input", "dat"), sites,
                 ComBat.Covariates(categorical: [("sex", sex)], continuous: [("age", age)]))
     }
@@ -32,10 +33,10 @@ struct ComBatTests {
         #expect(Self.matches(result.data, vector.matrix("expected", key, "data"), 1e-9), "\(key)")
         let estimates = ["expected", key, "estimates"]
         func matrix(_ name: String) -> [[Double]] {
-            (ReferenceVector.value(vector.root, estimates + [name]) as? [[Any]] ?? []).map { $0.map(ReferenceVector.number) }
+            (ReferenceJSON.value(vector.root, estimates + [name]) as? [[Any]] ?? []).map { $0.map(ReferenceJSON.number) }
         }
         func vectorValues(_ name: String) -> [Double] {
-            (ReferenceVector.value(vector.root, estimates + [name]) as? [Any] ?? []).map(ReferenceVector.number)
+            (ReferenceJSON.value(vector.root, estimates + [name]) as? [Any] ?? []).map(ReferenceJSON.number)
         }
         #expect(Self.matches(result.estimates.gammaHat, matrix("gamma_hat"), 1e-10))
         #expect(Self.matches(result.estimates.deltaHat, matrix("delta_hat"), 1e-10))

@@ -1,3 +1,4 @@
+import RadAuditTestSupport
 import Testing
 @testable import RadAuditStatistics
 
@@ -100,10 +101,10 @@ struct RepeatabilityTests {
         let blandAltman = BlandAltman(first: ratings.map { $0[0] }, second: ratings.map { $0[1] })
         let path = ["expected", "bland_altman_col2_minus_col1"]
         func ba(_ key: String) -> [Double] {
-            (ReferenceVector.value(vector.root, path + [key]) as? [Any] ?? []).map(ReferenceVector.number)
+            (ReferenceJSON.value(vector.root, path + [key]) as? [Any] ?? []).map(ReferenceJSON.number)
         }
-        #expect(close(blandAltman.bias, ReferenceVector.number(ReferenceVector.value(vector.root, path + ["mean_diff"])), relative: 1e-12))
-        #expect(close(blandAltman.sdDifference, ReferenceVector.number(ReferenceVector.value(vector.root, path + ["sd_diff"])), relative: 1e-12))
+        #expect(close(blandAltman.bias, ReferenceJSON.number(ReferenceJSON.value(vector.root, path + ["mean_diff"])), relative: 1e-12))
+        #expect(close(blandAltman.sdDifference, ReferenceJSON.number(ReferenceJSON.value(vector.root, path + ["sd_diff"])), relative: 1e-12))
         #expect(close(blandAltman.lowerLimit, ba("loa")[0], relative: 1e-12))
         #expect(close(blandAltman.upperLimit, ba("loa")[1], relative: 1e-12))
         #expect(close(blandAltman.biasInterval.lower, ba("ci95_bias")[0], relative: 1e-12))

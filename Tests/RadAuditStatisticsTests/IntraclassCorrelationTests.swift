@@ -1,3 +1,4 @@
+import RadAuditTestSupport
 import Testing
 @testable import RadAuditStatistics
 
@@ -56,9 +57,9 @@ struct IntraclassCorrelationTests {
             #expect(close(icc.lower, ci[0], relative: 1e-9) && close(icc.upper, ci[1], relative: 1e-9))
             let rating = ReliabilityRating(icc)
             let decisions = ["expected", feature, "decisions"]
-            #expect(rating.estimate?.rawValue == ReferenceVector.value(vector.root, decisions + ["koo_li_point"]) as? String)
-            #expect(rating.lower?.rawValue == ReferenceVector.value(vector.root, decisions + ["koo_li_lower"]) as? String)
-            #expect(rating.upper?.rawValue == ReferenceVector.value(vector.root, decisions + ["koo_li_upper"]) as? String)
+            #expect(rating.estimate?.rawValue == ReferenceJSON.value(vector.root, decisions + ["koo_li_point"]) as? String)
+            #expect(rating.lower?.rawValue == ReferenceJSON.value(vector.root, decisions + ["koo_li_lower"]) as? String)
+            #expect(rating.upper?.rawValue == ReferenceJSON.value(vector.root, decisions + ["koo_li_upper"]) as? String)
         }
     }
 

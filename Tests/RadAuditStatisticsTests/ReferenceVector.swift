@@ -1,7 +1,7 @@
 import Foundation
+import RadAuditTestSupport
 
-/// A reference vector from `Vectors/*.json` (see `/work/shared/docs/statistics.md`, section 2).
-/// JSON encodes NaN/±∞ as the strings `"NaN"`, `"Infinity"`, `"-Infinity"` and a missing input as `null`.
+/// A reference vector from `Vectors/*.json`, read as ``ReferenceJSON`` describes.
 struct ReferenceVector {
     let root: [String: Any]
 
@@ -13,32 +13,14 @@ struct ReferenceVector {
     }
 
     /// The value at a key path such as `["expected", "ICC(1,1)", "ICC"]`.
-    subscript(_ path: String...) -> Any? { Self.value(root, path) }
+    subscript(_ path: String...) -> Any? { ReferenceJSON.value(root, path) }
 
-    static func value(_ object: Any?, _ path: [String]) -> Any? {
-        path.reduce(object) { ($0 as? [String: Any])?[$1] }
-    }
+    func number(_ path: String...) -> Double { ReferenceJSON.number(ReferenceJSON.value(root, path)) }
 
-    /// A JSON number, `"NaN"`/`"Infinity"` string or `null` (→ NaN) as a Double.
-    static func number(_ value: Any?) -> Double {
-        switch value {
-        case let number as NSNumber: return number.doubleValue
-        case let text as String where text == "Infinity": return .infinity
-        case let text as String where text == "-Infinity": return -.infinity
-        default: return .nan
-        }
-    }
-
-    func number(_ path: String...) -> Double { Self.number(Self.value(root, path)) }
-
-    func numbers(_ path: String...) -> [Double] {
-        (Self.value(root, path) as? [Any] ?? []).map(Self.number)
-    }
+    func numbers(_ path: String...) -> [Double] { ReferenceJSON.numbers(ReferenceJSON.value(root, path)) }
 
     /// A matrix of numbers (rows of columns), null → NaN.
-    func matrix(_ path: String...) -> [[Double]] {
-        (Self.value(root, path) as? [[Any]] ?? []).map { $0.map(Self.number) }
-    }
+    func matrix(_ path: String...) -> [[Double]] { ReferenceJSON.matrix(ReferenceJSON.value(root, path)) }
 }
 
 /// True when `actual` equals `expected` to a relative tolerance (absolute near zero); NaN equals NaN and

@@ -1,3 +1,4 @@
+import RadAuditTestSupport
 import Testing
 @testable import RadAuditStatistics
 
@@ -7,7 +8,7 @@ struct SiteEffectTests {
     ]
 
     static func effects(_ vector: ReferenceVector, _ feature: String) -> SiteEffects {
-        let sites = (ReferenceVector.value(vector.root, ["input", "features", feature, "site"]) as! [String])
+        let sites = (ReferenceJSON.value(vector.root, ["input", "features", feature, "site"]) as! [String])
         return SiteEffects(values: vector.numbers("input", "features", feature, "values"), sites: sites)
     }
 
@@ -16,14 +17,14 @@ struct SiteEffectTests {
         let vector = try ReferenceVector("site_tests_3sites_6features")
         let effects = Self.effects(vector, feature)
         let expected = ["expected", "features", feature]
-        func number(_ path: String...) -> Double { ReferenceVector.number(ReferenceVector.value(vector.root, expected + path)) }
+        func number(_ path: String...) -> Double { ReferenceJSON.number(ReferenceJSON.value(vector.root, expected + path)) }
         #expect(effects.sites == ["siteA", "siteB", "siteC"])
         #expect(close(effects.kruskalWallis.statistic, number("kruskal", "statistic"), relative: 1e-12))
         #expect(close(effects.kruskalWallis.pValue, number("kruskal", "p"), relative: 1e-11))
         #expect(close(effects.andersonDarling.standardized, number("anderson_ksamp", "midrank", "T_AD"), relative: 1e-12))
         #expect(close(effects.andersonDarling.pValue, number("anderson_ksamp", "midrank", "p_capped"), relative: 1e-10))
         let kSamples = ["cross_checks", "R", "features", feature, "ad_ksample", "version2_midrank", "AD"]
-        #expect(close(effects.andersonDarling.statistic, ReferenceVector.number(ReferenceVector.value(vector.root, kSamples)), relative: 1e-12))
+        #expect(close(effects.andersonDarling.statistic, ReferenceJSON.number(ReferenceJSON.value(vector.root, kSamples)), relative: 1e-12))
         for pair in effects.pairs {
             let key = "\(pair.first)_vs_\(pair.second)"
             #expect(close(pair.test.statistic, number("ks_pairwise", key, "statistic"), relative: 1e-15))
@@ -42,7 +43,7 @@ struct SiteEffectTests {
         let pairs = Self.features.flatMap { Self.effects(vector, $0).pairs.map(\.test.pValue) }
         let expected = (vector["expected", "ks_exact_p_BH_across_all_pairwise"] as! [[String: Any]])
         for (value, row) in zip(MultipleTesting.adjust(pairs), expected) {
-            #expect(close(value, ReferenceVector.number(row["p_BH"]), relative: 1e-10))
+            #expect(close(value, ReferenceJSON.number(row["p_BH"]), relative: 1e-10))
         }
     }
 

@@ -44,33 +44,39 @@ enum VoxelDecoder {
     static func decode(_ raw: UnsafeRawBufferPointer, count: Int, type: VoxelType, order: ByteOrder,
                        slope: Double = 1, intercept: Double = 0) -> [Double] {
         var result = [Double](repeating: 0, count: count)
-        let swap = order != ByteOrder.host
-        if count > 0, let base = raw.baseAddress {
-            result.withUnsafeMutableBufferPointer { out in
-                func fill<T>(_: T.Type, _ convert: (T) -> Double) {
-                    let stride = MemoryLayout<T>.size
-                    for i in 0..<count {
-                        out[i] = convert(base.loadUnaligned(fromByteOffset: i &* stride, as: T.self))
-                    }
-                }
-                switch type {
-                case .int8: fill(Int8.self) { Double($0) }
-                case .uint8: fill(UInt8.self) { Double($0) }
-                case .int16: fill(Int16.self) { Double(swap ? $0.byteSwapped : $0) }
-                case .uint16: fill(UInt16.self) { Double(swap ? $0.byteSwapped : $0) }
-                case .int32: fill(Int32.self) { Double(swap ? $0.byteSwapped : $0) }
-                case .uint32: fill(UInt32.self) { Double(swap ? $0.byteSwapped : $0) }
-                case .int64: fill(Int64.self) { Double(swap ? $0.byteSwapped : $0) }
-                case .uint64: fill(UInt64.self) { Double(swap ? $0.byteSwapped : $0) }
-                case .float32: fill(UInt32.self) { Double(Float(bitPattern: swap ? $0.byteSwapped : $0)) }
-                case .float64: fill(UInt64.self) { Double(bitPattern: swap ? $0.byteSwapped : $0) }
-                }
-                if slope != 1 || intercept != 0 {
-                    for i in 0..<count { out[i] = out[i] * slope + intercept }
-                }
-            }
+        result.withUnsafeMutableBufferPointer {
+            decode(raw, into: $0, type: type, order: order, slope: slope, intercept: intercept)
         }
         return result
+    }
+
+    /// Converts the stored voxels at the start of `raw` into `out` (one per element), applying `value·slope + intercept`.
+    static func decode(_ raw: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<Double>, type: VoxelType,
+                       order: ByteOrder, slope: Double = 1, intercept: Double = 0) {
+        let count = out.count
+        let swap = order != ByteOrder.host
+        guard count > 0, let base = raw.baseAddress else { return }
+        func fill<T>(_: T.Type, _ convert: (T) -> Double) {
+            let stride = MemoryLayout<T>.size
+            for i in 0..<count {
+                out[i] = convert(base.loadUnaligned(fromByteOffset: i &* stride, as: T.self))
+            }
+        }
+        switch type {
+        case .int8: fill(Int8.self) { Double($0) }
+        case .uint8: fill(UInt8.self) { Double($0) }
+        case .int16: fill(Int16.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .uint16: fill(UInt16.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .int32: fill(Int32.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .uint32: fill(UInt32.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .int64: fill(Int64.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .uint64: fill(UInt64.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .float32: fill(UInt32.self) { Double(Float(bitPattern: swap ? $0.byteSwapped : $0)) }
+        case .float64: fill(UInt64.self) { Double(bitPattern: swap ? $0.byteSwapped : $0) }
+        }
+        if slope != 1 || intercept != 0 {
+            for i in 0..<count { out[i] = out[i] * slope + intercept }
+        }
     }
 }
 

@@ -9,6 +9,11 @@ public struct BoundingBox: Hashable, Sendable {
         self.upper = upper
     }
 
+    /// Every voxel of a grid of `size`.
+    public init(covering size: GridSize) {
+        self.init(lower: .zero, upper: SIMD3(size.x, size.y, size.z))
+    }
+
     public var size: GridSize { GridSize(x: upper.x - lower.x, y: upper.y - lower.y, z: upper.z - lower.z) }
 
     /// The smallest box holding every `true` voxel of `mask`, or `nil` when the mask is empty.
@@ -54,13 +59,19 @@ public struct BoundingBox: Hashable, Sendable {
     }
 }
 
+public extension ImageGeometry {
+    /// The part of this grid inside `box`: its size, with the origin moved to the box's first voxel.
+    func cropped(to box: BoundingBox) -> ImageGeometry {
+        var part = self
+        part.size = box.size
+        part.origin = physicalPoint(SIMD3(Double(box.lower.x), Double(box.lower.y), Double(box.lower.z)))
+        return part
+    }
+}
+
 public extension Volume {
     /// The sub-volume inside `box`, with the origin moved to the box's first voxel.
     func cropped(to box: BoundingBox) -> Volume {
-        let values = box.crop(voxels, in: geometry.size)
-        var cropped = geometry
-        cropped.size = box.size
-        cropped.origin = geometry.physicalPoint(SIMD3(Double(box.lower.x), Double(box.lower.y), Double(box.lower.z)))
-        return Volume(geometry: cropped, voxels: values)
+        Volume(geometry: geometry.cropped(to: box), voxels: box.crop(voxels, in: geometry.size))
     }
 }

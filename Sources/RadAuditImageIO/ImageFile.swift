@@ -50,36 +50,6 @@ public enum ImageFile {
     /// frame of reference is `frameOfReferenceUID`), as `loadMask(_:for:imagePath:label:roi:)` describes.
     public static func loadMask(_ path: String, on geometry: ImageGeometry, frameOfReferenceUID: String?, imagePath: String,
                                 label: Int? = nil, roi: String? = nil) throws -> LoadedMask {
-        let whole = BoundingBox(lower: .zero, upper: SIMD3(geometry.size.x, geometry.size.y, geometry.size.z))
-        return try loadMask(path, on: geometry, frameOfReferenceUID: frameOfReferenceUID, imagePath: imagePath, label: label,
-                            roi: roi, within: { _ in whole }).mask
-    }
-
-    /// The part of the mask at `path` inside the box that `box` makes of the ROI's bounding box, as
-    /// `loadMask(_:on:frameOfReferenceUID:imagePath:label:roi:)` reads it, and that box. A label map is selected
-    /// and decoded only inside the box.
-    ///
-    /// - Throws: as the whole-grid `loadMask` does, and when the mask is empty.
-    public static func loadMask(_ path: String, on geometry: ImageGeometry, frameOfReferenceUID: String?, imagePath: String,
-                                label: Int? = nil, roi: String? = nil, within box: (BoundingBox) throws -> BoundingBox)
-        throws -> (mask: LoadedMask, box: BoundingBox) {
-        if roi == nil, !isDICOM(path), let stored = try loadStored(path) {
-            try geometry.requireSame(as: stored.geometry, path: imagePath, otherPath: path)
-            let (volume, region) = try stored.selectingLabel(label, path: path, within: box)
-            return (LoadedMask(volume: volume), region)
-        }
-        var whole = try loadWholeMask(path, on: geometry, frameOfReferenceUID: frameOfReferenceUID, imagePath: imagePath,
-                                      label: label, roi: roi)
-        guard let roiBox = BoundingBox(of: whole.volume.voxels, size: whole.volume.size) else {
-            throw ImageIOError(path, "the mask is empty (no voxel of the ROI on the image grid)")
-        }
-        let region = try box(roiBox)
-        whole.volume = whole.volume.cropped(to: region)
-        return (whole, region)
-    }
-
-    private static func loadWholeMask(_ path: String, on geometry: ImageGeometry, frameOfReferenceUID: String?,
-                                      imagePath: String, label: Int?, roi: String?) throws -> LoadedMask {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue, isDICOM(path) {
             let file = try DICOMFile(path: path)
@@ -103,6 +73,29 @@ public enum ImageFile {
         let labels = try read(path)
         try geometry.requireSame(as: labels.geometry, path: imagePath, otherPath: path)
         return LoadedMask(volume: try labels.selectingLabel(label, path: path))
+    }
+
+    /// The part of the mask at `path` inside the box that `box` makes of the ROI's bounding box, as
+    /// `loadMask(_:on:frameOfReferenceUID:imagePath:label:roi:)` reads it, and that box. A label map is selected
+    /// and decoded only inside the box.
+    ///
+    /// - Throws: as the whole-grid `loadMask` does, and when the mask is empty.
+    public static func loadMask(_ path: String, on geometry: ImageGeometry, frameOfReferenceUID: String?, imagePath: String,
+                                label: Int? = nil, roi: String? = nil, within box: (BoundingBox) throws -> BoundingBox)
+        throws -> (mask: LoadedMask, box: BoundingBox) {
+        if roi == nil, !isDICOM(path), let stored = try loadStored(path) {
+            try geometry.requireSame(as: stored.geometry, path: imagePath, otherPath: path)
+            let (volume, region) = try stored.selectingLabel(label, path: path, within: box)
+            return (LoadedMask(volume: volume), region)
+        }
+        var whole = try loadMask(path, on: geometry, frameOfReferenceUID: frameOfReferenceUID, imagePath: imagePath,
+                                 label: label, roi: roi)
+        guard let roiBox = BoundingBox(of: whole.volume.voxels, size: whole.volume.size) else {
+            throw ImageIOError(path, "the mask is empty (no voxel of the ROI on the image grid)")
+        }
+        let region = try box(roiBox)
+        whole.volume = whole.volume.cropped(to: region)
+        return (whole, region)
     }
 
     /// A NIfTI or NRRD volume with its voxels still undecoded; nil for other formats.

@@ -18,18 +18,23 @@ public struct StoredVolume: Sendable {
     /// The decoded voxels of the box of `size` voxels starting at voxel `lower`, with the geometry of that box.
     /// Call `verify()` before trusting them: the rest of a compressed file may still be inflating.
     public func decoded(from lower: SIMD3<Int>, size: GridSize) throws -> Volume<Double> {
-        let full = geometry.size
-        var values: [Double] = []
-        values.reserveCapacity(size.count)
-        for k in lower.z..<lower.z + size.z {
-            for j in lower.y..<lower.y + size.y {
-                values += try voxels.decoded(range: full.index(lower.x, j, k)..<full.index(lower.x, j, k) + size.x)
+        let box = BoundingBox(lower: lower, upper: lower &+ SIMD3(size.x, size.y, size.z))
+        return Volume(geometry: geometry.cropped(to: box), voxels: try decodedRows(of: box))
+    }
+
+    /// The decoded voxels of `box`, in grid order, row by row into one array.
+    private func decodedRows(of box: BoundingBox) throws -> [Double] {
+        let full = geometry.size, size = box.size
+        var values = [Double](repeating: 0, count: size.count)
+        try values.withUnsafeMutableBufferPointer { out in
+            for k in box.lower.z..<box.upper.z {
+                for j in box.lower.y..<box.upper.y {
+                    let start = full.index(box.lower.x, j, k), first = size.index(0, j - box.lower.y, k - box.lower.z)
+                    try voxels.decode(start..<start + size.x, into: UnsafeMutableBufferPointer(rebasing: out[first..<first + size.x]))
+                }
             }
         }
-        var part = geometry
-        part.size = size
-        part.origin = geometry.physicalPoint(SIMD3(Double(lower.x), Double(lower.y), Double(lower.z)))
-        return Volume(geometry: part, voxels: values)
+        return values
     }
 
     /// Waits until the file's voxel data has been read to its end; throws if it is corrupt or truncated.
@@ -37,7 +42,7 @@ public struct StoredVolume: Sendable {
 
     /// Voxels equal to `label`, chosen as `Volume.selectingLabel` chooses.
     public func selectingLabel(_ label: Int?, path: String) throws -> Volume<Bool> {
-        let whole = BoundingBox(lower: .zero, upper: SIMD3(geometry.size.x, geometry.size.y, geometry.size.z))
+        let whole = BoundingBox(covering: geometry.size)
         return try selectingLabel(label, path: path, within: { _ in whole }).mask
     }
 
@@ -51,21 +56,8 @@ public struct StoredVolume: Sendable {
         let extents = try voxels.labelExtents(rowLength: geometry.size.x, rowsPerSlice: geometry.size.y)
         let chosen = try LabelChoice.choose(label, present: extents.keys.sorted(), path: path)
         let region = try box(extents[chosen]!)
-        let size = region.size
-        var selected = [Bool](repeating: false, count: size.count)
-        let full = geometry.size
-        for k in region.lower.z..<region.upper.z {
-            for j in region.lower.y..<region.upper.y {
-                let start = full.index(region.lower.x, j, k)
-                let row = try voxels.decoded(range: start..<start + size.x)
-                let first = size.index(0, j - region.lower.y, k - region.lower.z)
-                for i in row.indices where row[i] == chosen { selected[first + i] = true }
-            }
-        }
-        var part = geometry
-        part.size = size
-        part.origin = geometry.physicalPoint(SIMD3(Double(region.lower.x), Double(region.lower.y), Double(region.lower.z)))
-        return (Volume(geometry: part, voxels: selected), region)
+        let selected = try decodedRows(of: region).map { $0 == chosen }
+        return (Volume(geometry: geometry.cropped(to: region), voxels: selected), region)
     }
 }
 
@@ -98,12 +90,20 @@ public struct StoredVoxels: Sendable {
 
     /// The decoded voxels of a range of linear indices.
     func decoded(range: Range<Int>) throws -> [Double] {
+        var values = [Double](repeating: 0, count: range.count)
+        try values.withUnsafeMutableBufferPointer { try decode(range, into: $0) }
+        return values
+    }
+
+    /// Decodes the voxels of a range of linear indices into `output` (as long as the range).
+    func decode(_ range: Range<Int>, into output: UnsafeMutableBufferPointer<Double>) throws {
         switch storage {
-        case .decoded(let values): return Array(values[range])
+        case .decoded(let values):
+            _ = output.initialize(from: values[range])
         case let .raw(bytes, offset, type, order, slope, intercept):
             let size = type.byteCount
-            return try bytes.withBytes(offset + range.lowerBound * size..<offset + range.upperBound * size) {
-                VoxelDecoder.decode($0, count: range.count, type: type, order: order, slope: slope, intercept: intercept)
+            try bytes.withBytes(offset + range.lowerBound * size..<offset + range.upperBound * size) {
+                VoxelDecoder.decode($0, into: output, type: type, order: order, slope: slope, intercept: intercept)
             }
         }
     }

@@ -139,7 +139,7 @@ public struct Interpolation: Hashable, Sendable {
     private func resample(_ volume: Volume<Double>, kernel: Kernel, window: BoundingBox?, offset: SIMD3<Int>,
                           full: ImageGeometry) throws -> Volume<Double> {
         let (target, fullStart, step) = try grid(for: full)
-        let window = window ?? BoundingBox(lower: .zero, upper: SIMD3(target.size.x, target.size.y, target.size.z))
+        let window = window ?? BoundingBox(covering: target.size)
         // Crop the source to what the window needs (positions in the full grid, then in the given part of it).
         let needed = try sourceBox(for: window, of: full, margin: Self.sourceMargin(kernel))
         let sourceLower = needed.lower, sourceUpper = needed.upper
@@ -164,10 +164,7 @@ public struct Interpolation: Hashable, Sendable {
             default: size.z = newLength
             }
         }
-        var geometry = target
-        geometry.size = windowSize
-        geometry.origin = target.physicalPoint(SIMD3(Double(window.lower.x), Double(window.lower.y), Double(window.lower.z)))
-        return Volume(geometry: geometry, voxels: values)
+        return Volume(geometry: target.cropped(to: window), voxels: values)
     }
 
     /// Resamples every line of `values` along `axis` with the taps of one line.

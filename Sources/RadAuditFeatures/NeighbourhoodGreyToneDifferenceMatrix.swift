@@ -49,7 +49,7 @@ struct NeighbourhoodGreyToneDifferenceMatrix: SliceMergeableTextureMatrix {
     init(_ region: DiscretisedRegion, distance: Int, slice: Int?) {
         let size = region.size
         let window = ChebyshevWindow(size: size, radius: distance, planar: slice != nil)
-        let levelBound = max(region.levelCount, Int(region.levels.max() ?? 0)) + 1
+        let levelBound = region.levelCount + 1
         var voxelCounts = [Double](repeating: 0, count: levelBound)
         var differenceSums = [Double](repeating: 0, count: levelBound)
         let slices = slice.map { $0..<$0 + 1 } ?? 0..<size.z

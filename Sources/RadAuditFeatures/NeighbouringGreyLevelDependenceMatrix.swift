@@ -53,7 +53,7 @@ public enum NeighbouringGreyLevelDependenceFeatures {
                                  slice: Int?) -> GroupCountMatrix {
         let size = region.size
         let window = ChebyshevWindow(size: size, radius: distance, planar: slice != nil)
-        let levelBound = max(region.levelCount, Int(region.levels.max() ?? 0)) + 1
+        let levelBound = region.levelCount + 1
         // Dependence runs from 1 to the window size; counts are stored densely, row `j`, column `i`.
         let width = 2 * window.radius + 1
         let dependenceBound = width * width * (slice == nil ? width : 1) + 1

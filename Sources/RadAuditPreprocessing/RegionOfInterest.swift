@@ -41,8 +41,10 @@ public struct DiscretisedRegion: Sendable {
     /// The morphological mask on the same grid (GLDZM distances are measured to its border).
     public var morphologicalMask: [Bool]
 
+    /// - Precondition: every level lies in `0...levelCount`, so that matrices sized by `levelCount` hold them all.
     public init(size: GridSize, spacing: SIMD3<Double>, levels: [Int32], levelCount: Int, morphologicalMask: [Bool]) {
         precondition(levels.count == size.count && morphologicalMask.count == size.count)
+        precondition(levels.allSatisfy { $0 >= 0 && Int($0) <= levelCount }, "grey levels must lie in 0...levelCount")
         self.size = size
         self.spacing = spacing
         self.levels = levels

@@ -29,15 +29,10 @@ struct SpatialAutocorrelation: Sendable {
         guard let box = BoundingBox(of: mask, size: size) else { return }
         let inside = box.crop(mask, in: size)
         let values = box.crop(intensities, in: size)
-        var count = 0
-        var sum = 0.0
-        for (x, isInside) in zip(values, inside) where isInside {
-            count += 1
-            sum += x
-        }
-        let mean = sum / Double(count)
-        var sumOfSquares = 0.0
-        for (x, isInside) in zip(values, inside) where isInside { sumOfSquares += (x - mean) * (x - mean) }
+        let masked = zip(values, inside).compactMap { x, isInside in isInside ? x : nil }
+        let count = masked.count
+        let moments = MeanAndVariance(masked)
+        let mean = moments.mean, sumOfSquares = moments.variance * Double(count)
         guard count >= 2, sumOfSquares > 0 else { return }
 
         // The signals are scaled to order 1 before they share one complex convolution, so that neither

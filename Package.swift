@@ -44,7 +44,6 @@ let package = Package(
         ]),
         .target(name: "RadAuditReporting", dependencies: [
             "CLibXML2", "RadAuditAudit", "RadAuditConcurrency", "RadAuditStatistics",
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "radaudit", dependencies: [
             "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics", "RadAuditAudit", "RadAuditReporting",

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import RadAuditAudit
 
@@ -59,29 +58,32 @@ public struct AuditResults: Sendable {
     public static func load(directory: String) throws -> AuditResults {
         let base = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { base.appendingPathComponent(name).path }
+        // Each file is read once: the bytes parsed are the bytes whose SHA-256 is recorded.
         var files: [TableFile] = []
-        func digest(_ name: String) throws {
+        func contents(_ name: String) throws -> Data {
             guard let data = FileManager.default.contents(atPath: path(name)) else {
                 throw AuditResultsError("\(path(name)): no such file")
             }
             files.append(TableFile(name: name, sha256: SHA256Digest.hex(of: data)))
+            return data
+        }
+        func table(_ name: String, required: [String], keep: ((CSVRow) -> Bool)? = nil) throws -> CSVFile {
+            try CSVFile(try contents(name), path: path(name), required: required, keep: keep)
         }
 
-        let run = try RunInfo.load(path("run.json"))
-        try digest("run.json")
+        let run = try RunInfo(try contents("run.json"), path: path("run.json"))
         let auditProtocol: AuditProtocol
         do {
-            auditProtocol = try AuditProtocol.load(path("protocol.yaml"))
-        } catch {
+            auditProtocol = try AuditProtocol.parse(String(decoding: try contents("protocol.yaml"), as: UTF8.self),
+                                                    path: path("protocol.yaml"))
+        } catch let error as ProtocolError {
             throw AuditResultsError("\(error)")
         }
-        try digest("protocol.yaml")
 
-        let inputTable = try CSVFile.read(path("inputs.csv"), required: AuditInput.columns)
+        let inputTable = try table("inputs.csv", required: AuditInput.columns)
         var inputs = try inputTable.rows.map { try AuditInput(row: $0, extraColumns: inputTable.extraColumns(beyond: AuditInput.columns)) }
-        try digest("inputs.csv")
         if FileManager.default.fileExists(atPath: path("acquisition.json")) {
-            let acquisition = try AcquisitionFile.load(path("acquisition.json"))
+            let acquisition = try AcquisitionFile.parse(try contents("acquisition.json"), path: path("acquisition.json"))
             for index in inputs.indices {
                 for (key, value) in acquisition[inputs[index].caseID] ?? [:] where inputs[index].metadata[key] == nil {
                     inputs[index].metadata[key] = value
@@ -90,25 +92,18 @@ public struct AuditResults: Sendable {
                                            mask: inputs[index].mask, imageSHA256: inputs[index].imageSHA256,
                                            maskSHA256: inputs[index].maskSHA256, metadata: inputs[index].metadata)
             }
-            try digest("acquisition.json")
         }
-        let features = try CSVFile.read(path("features.csv"), required: FeatureValue.columns) {
+        let features = try table("features.csv", required: FeatureValue.columns) {
             $0["variant_id"] == originalVariant
         }.rows.map(FeatureValue.init)
-        try digest("features.csv")
-        let variants = try CSVFile.read(path("variants.csv"), required: VariantRecord.columns).rows.map(VariantRecord.init)
-        try digest("variants.csv")
-        let stability = try CSVFile.read(path("stability.csv"), required: StabilityResult.columns).rows.map(StabilityResult.init)
-        try digest("stability.csv")
-        let diagnostics = try CSVFile.read(path("cases.csv"), required: CaseDiagnostics.columns).rows.map(CaseDiagnostics.init)
-        try digest("cases.csv")
-        let errors = try CSVFile.read(path("errors.csv"), required: CaseError.columns).rows.map(CaseError.init)
-        try digest("errors.csv")
+        let variants = try table("variants.csv", required: VariantRecord.columns).rows.map(VariantRecord.init)
+        let stability = try table("stability.csv", required: StabilityResult.columns).rows.map(StabilityResult.init)
+        let diagnostics = try table("cases.csv", required: CaseDiagnostics.columns).rows.map(CaseDiagnostics.init)
+        let errors = try table("errors.csv", required: CaseError.columns).rows.map(CaseError.init)
         var siteTests: [SiteTestResult] = []
         if FileManager.default.fileExists(atPath: path("site_tests.csv")) {
-            siteTests = try CSVFile.read(path("site_tests.csv"), required: SiteTestResult.columns).rows
+            siteTests = try table("site_tests.csv", required: SiteTestResult.columns).rows
                 .map { try SiteTestResult(row: $0, stage: .beforeHarmonisation) }
-            try digest("site_tests.csv")
         }
         return AuditResults(directory: directory, run: run, auditProtocol: auditProtocol, inputs: inputs,
                             features: features, variants: variants, stability: stability, diagnostics: diagnostics,
@@ -187,10 +182,8 @@ public struct RunInfo: Sendable, Hashable, Decodable {
                   seed: try c.decodeIfPresent(UInt64.self, forKey: .seed), jobs: try c.decodeIfPresent(Int.self, forKey: .jobs))
     }
 
-    public static func load(_ path: String) throws -> RunInfo {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AuditResultsError("\(path): no such file")
-        }
+    /// The run record in `data`, read from `path`.
+    init(_ data: Data, path: String) throws {
         var run: RunInfo
         do {
             run = try JSONDecoder().decode(RunInfo.self, from: data)
@@ -203,7 +196,7 @@ public struct RunInfo: Sendable, Hashable, Decodable {
             }
             if key == "started" { run.started = normalised } else { run.finished = normalised }
         }
-        return run
+        self = run
     }
 }
 
@@ -495,8 +488,8 @@ enum AcquisitionFile {
         }
     }
 
-    static func load(_ path: String) throws -> [String: [String: String]] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw AuditResultsError("\(path): cannot be read") }
+    /// The metadata in `data`, read from `path`.
+    static func parse(_ data: Data, path: String) throws -> [String: [String: String]] {
         let decoded: [String: [String: Value]]
         do {
             decoded = try JSONDecoder().decode([String: [String: Value]].self, from: data)
@@ -507,7 +500,6 @@ enum AcquisitionFile {
     }
 }
 
-/// Lower-case hexadecimal SHA-256.
 /// UTC timestamps in `xsd:dateTime` form (`2026-11-27T10:46:15Z`).
 public enum UTCTimestamp {
     /// The timestamp of a date, to the second (to the millisecond when it has a fraction).

@@ -7,12 +7,10 @@ struct CSVFile {
     let header: [String]
     let rows: [CSVRow]
 
-    /// Reads `path` and checks that every `required` column is present; `keep` selects the rows to hold in memory.
-    static func read(_ path: String, required: [String], keep: ((CSVRow) -> Bool)? = nil) throws -> CSVFile {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw AuditResultsError(FileManager.default.fileExists(atPath: path)
-                                    ? "\(path): cannot be read as UTF-8 text" : "\(path): no such file")
-        }
+    /// The table in `data` (read from `path`), checking that every `required` column is present; `keep` selects the
+    /// rows to hold in memory.
+    init(_ data: Data, path: String, required: [String], keep: ((CSVRow) -> Bool)? = nil) throws {
+        guard let text = String(data: data, encoding: .utf8) else { throw AuditResultsError("\(path): cannot be read as UTF-8 text") }
         let records: [CSVTable.Record]
         do {
             records = try CSVTable.records(in: text)
@@ -33,7 +31,7 @@ struct CSVFile {
             let row = CSVRow(path: path, line: record.line, columns: columns, cells: record.fields)
             if keep?(row) ?? true { rows.append(row) }
         }
-        return CSVFile(path: path, header: header, rows: rows)
+        (self.path, self.header, self.rows) = (path, header, rows)
     }
 
     /// Columns other than `known`, in file order.
@@ -91,8 +89,8 @@ struct CSVRow {
         }
     }
 
-    /// A lower-case hexadecimal SHA-256 (upper case is accepted and lowered).
-    /// A SHA-256 in hexadecimal, or empty where the input could not be read.
+    /// A SHA-256 in lower-case hexadecimal (upper case is accepted and lowered), or empty where the input could not
+    /// be read.
     func digest(_ column: String) throws -> String {
         let cell = (self[column] ?? "").lowercased()
         guard cell.isEmpty || (cell.count == 64 && cell.allSatisfy({ $0.isHexDigit })) else {

@@ -129,9 +129,8 @@ public struct AuditTables: Sendable {
         try put("inputs.csv", InputRecord.header, inputs.map(\.row))
         let acquisition = Dictionary(inputs.compactMap { i in i.acquisition.map { (i.caseID, $0) } }, uniquingKeysWith: { a, _ in a })
         if !acquisition.isEmpty {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(acquisition), to: base.appendingPathComponent("acquisition.json").path)
+            try AtomicFile.write(try JSONEncoder.radaudit().encode(acquisition),
+                                 to: base.appendingPathComponent("acquisition.json").path)
         }
         return stability
     }

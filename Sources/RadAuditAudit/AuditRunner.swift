@@ -331,7 +331,7 @@ enum CachedOutcome {
             default:
                 guard let f = FeatureFamily(rawValue: family), let a = Aggregation(rawValue: row["aggregation"] ?? ""),
                       let text = row["value"] else { return nil }
-                let value = text == "NaN" ? Double.nan : text == "inf" ? .infinity : text == "-inf" ? -.infinity : Double(text)
+                let value = Number.parse(text)
                 guard let value else { return nil }
                 outcome.features.append(Feature(family: f, name: row["feature"] ?? "", code: row["ibsi_code"] ?? "",
                                                 aggregation: a, value: value))

@@ -24,8 +24,17 @@ public struct RunRecord: Codable, Sendable {
     }
 
     public func write(to directory: String) throws {
+        try AtomicFile.write(try JSONEncoder.radaudit().encode(self),
+                             to: URL(fileURLWithPath: directory).appendingPathComponent("run.json").path)
+    }
+}
+
+public extension JSONEncoder {
+    /// The encoder of every JSON file radaudit writes: indented, keys sorted, so that the same content gives the
+    /// same bytes.
+    static func radaudit() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(self), to: URL(fileURLWithPath: directory).appendingPathComponent("run.json").path)
+        return encoder
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import RadAuditAudit
+import RadAuditImageIO
 import RadAuditStatistics
 
 /// `radaudit harmonize`: ComBat harmonisation of the feature columns of a wide table.
@@ -117,14 +119,15 @@ struct HarmonizeCommand: ParsableCommand {
     }
 
     static func save(_ model: ComBatModel, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoder = JSONEncoder.radaudit()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
+        let data: Data
         do {
-            try encoder.encode(model).write(to: URL(fileURLWithPath: path), options: .atomic)
+            data = try encoder.encode(model)
         } catch {
             throw TableError("\(path): cannot write the model (\(error.localizedDescription))")
         }
+        try AtomicFile.write(data, to: path)
     }
 
     static let decoder: JSONDecoder = {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RadAuditAudit
 import RadAuditImageIO
 
 struct InfoCommand: ParsableCommand {
@@ -47,9 +48,7 @@ struct InfoCommand: ParsableCommand {
                               mean: sum / Double(loaded.volume.voxels.count))
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            print(String(decoding: try JSONEncoder.radaudit().encode(summary), as: UTF8.self))
         case .text:
             func list(_ v: [Double]) -> String { v.map { TableOutput.format($0) }.joined(separator: " ") }
             print("""

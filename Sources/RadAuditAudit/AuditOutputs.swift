@@ -64,11 +64,13 @@ public struct AuditTables: Sendable {
         for directory in directories {
             let base = URL(fileURLWithPath: directory)
             func load(_ name: String, _ header: [String]) throws -> [[String]] {
-                let table = try CSVTable.read(base.appendingPathComponent(name).path)
-                for column in header where !table.header.contains(column) {
-                    throw CohortError(description: "\(base.appendingPathComponent(name).path): missing column '\(column)'")
+                do {
+                    let table = try CSVTable.load(base.appendingPathComponent(name).path, required: header)
+                    let columns = header.map { table.column($0)! }
+                    return table.rows.map { row in columns.map { row.fields[$0] } }
+                } catch let error as CSVFileError {
+                    throw CohortError(description: error.description)
                 }
-                return table.rows.map { row in header.map { row[$0] ?? "" } }
             }
             for r in try load("features.csv", FeatureRecord.header) {
                 guard let value = Number.parse(r[7]) else {

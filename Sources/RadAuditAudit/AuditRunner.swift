@@ -310,31 +310,30 @@ enum CachedOutcome {
         if let error = outcome.error { rows.append(["#error", error, "", "", ""]) }
         rows += outcome.notes.map { ["#note", $0, "", "", ""] }
         rows += outcome.features.map { [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, Number.format($0.value)] }
-        let text = CSVTable.render(header: ["family", "feature", "ibsi_code", "aggregation", "value"], rows: rows)
+        let text = CSVTable.render(header: header, rows: rows)
         try? AtomicFile.write(text, to: url.path)
     }
 
+    static let header = ["family", "feature", "ibsi_code", "aggregation", "value"]
+
     static func read(_ url: URL, caseID: String, variant: Variant, seed: UInt64) -> VariantOutcome? {
-        guard let table = try? CSVTable.read(url.path) else { return nil }
+        guard let table = try? CSVTable.load(url.path), table.header == header else { return nil }
         var outcome = VariantOutcome(caseID: caseID, variant: variant, seed: seed, features: [], roiVoxelCount: .nan,
                                      roiMeanIntensity: .nan, error: nil)
         for row in table.rows {
-            guard let family = row["family"] else { return nil }
+            let (family, name, code, aggregation, value) = (row.fields[0], row.fields[1], row.fields[2], row.fields[3], row.fields[4])
             switch family {
             case "#roi":
-                outcome.roiVoxelCount = Double(row["feature"] ?? "") ?? .nan
-                outcome.roiMeanIntensity = Double(row["ibsi_code"] ?? "") ?? .nan
+                outcome.roiVoxelCount = Double(name) ?? .nan
+                outcome.roiMeanIntensity = Double(code) ?? .nan
             case "#error":
-                outcome.error = row["feature"]
+                outcome.error = name
             case "#note":
-                outcome.notes.append(row["feature"] ?? "")
+                outcome.notes.append(name)
             default:
-                guard let f = FeatureFamily(rawValue: family), let a = Aggregation(rawValue: row["aggregation"] ?? ""),
-                      let text = row["value"] else { return nil }
-                let value = Number.parse(text)
-                guard let value else { return nil }
-                outcome.features.append(Feature(family: f, name: row["feature"] ?? "", code: row["ibsi_code"] ?? "",
-                                                aggregation: a, value: value))
+                guard let f = FeatureFamily(rawValue: family), let a = Aggregation(rawValue: aggregation),
+                      let value = Number.parse(value) else { return nil }
+                outcome.features.append(Feature(family: f, name: name, code: code, aggregation: a, value: value))
             }
         }
         return outcome

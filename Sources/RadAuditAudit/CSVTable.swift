@@ -111,23 +111,56 @@ public enum CSVTable {
         return records
     }
 
-    /// Rows of a CSV file with a header, as dictionaries.
-    public static func read(_ path: String) throws -> (header: [String], rows: [[String: String]]) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CohortError(description: "\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"))
+    /// A CSV file with a header row: its non-empty lines after the header, each as long as the header.
+    public struct File: Sendable {
+        public var path: String
+        public var header: [String]
+        public var rows: [Record]
+
+        /// The index of the column named `name`, if there is one.
+        public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+    }
+
+    /// Reads the CSV file at `path` (see ``parse(_:path:trimmingSpaces:required:)``).
+    public static func load(_ path: String, trimmingSpaces: Bool = false, required: [String] = []) throws -> File {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CSVFileError(description: "\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"))
+        }
+        return try parse(data, path: path, trimmingSpaces: trimmingSpaces, required: required)
+    }
+
+    /// The CSV file in `data` (read from `path`, which the errors name).
+    ///
+    /// - Parameter trimmingSpaces: drop spaces and tabs around fields (outside their quotes).
+    /// - Throws: ``CSVFileError`` when the data is not UTF-8 text, is malformed, has no header, misses a `required`
+    ///   column, or has a line with another number of fields than the header.
+    public static func parse(_ data: Data, path: String, trimmingSpaces: Bool = false, required: [String] = []) throws -> File {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CSVFileError(description: "\(path): cannot be read as UTF-8 text")
         }
         let records: [Record]
         do {
-            records = try Self.records(in: text)
+            records = try Self.records(in: text, trimmingSpaces: trimmingSpaces)
         } catch {
-            throw CohortError(description: "\(path): \(error)")
+            throw CSVFileError(description: "\(path): malformed CSV (\(error))")
         }
-        let header = records.first?.fields ?? []
-        let rows = records.dropFirst().filter { $0.fields != [""] }.map { record in
-            Dictionary(zip(header, record.fields), uniquingKeysWith: { _, last in last })
+        guard let header = records.first?.fields, header != [""] else {
+            throw CSVFileError(description: "\(path): the file is empty (no header row)")
         }
-        return (header, rows)
+        for column in required where !header.contains(column) {
+            throw CSVFileError(description: "\(path): missing column '\(column)' (columns: \(header.joined(separator: ", ")))")
+        }
+        let rows = records.dropFirst().filter { $0.fields != [""] }
+        if let ragged = rows.first(where: { $0.fields.count != header.count }) {
+            throw CSVFileError(description: "\(path):\(ragged.line): \(ragged.fields.count) fields, the header has \(header.count)")
+        }
+        return File(path: path, header: header, rows: Array(rows))
     }
+}
+
+/// Why a CSV file could not be used, naming the file (and line).
+public struct CSVFileError: Error, CustomStringConvertible, Sendable {
+    public var description: String
 }
 
 /// Malformed CSV text, naming the line.

@@ -31,27 +31,21 @@ public struct CohortError: Error, CustomStringConvertible, Sendable {
 /// `CASES.csv`: `case_id,image,mask` plus optional `site,label,roi`. Relative paths are relative to the table.
 public enum Cohort {
     public static func load(_ path: String) throws -> [AuditCase] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CohortError(description: "\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"))
-        }
-        let records: [CSVTable.Record]
+        let table: CSVTable.File
         do {
-            records = try CSVTable.records(in: text, trimmingSpaces: true)
-        } catch {
-            throw CohortError(description: "\(path): not a CSV table (\(error))")
+            table = try CSVTable.load(path, trimmingSpaces: true, required: ["case_id", "image", "mask"])
+        } catch let error as CSVFileError {
+            throw CohortError(description: error.description)
         }
-        let header = records.first?.fields ?? []
-        for column in ["case_id", "image", "mask"] where !header.contains(column) {
-            throw CohortError(description: "\(path): missing column '\(column)' (columns: \(header.joined(separator: ", ")))")
-        }
+        let header = table.header
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).path }
         var cases: [AuditCase] = []
         var seen = Set<String>()
-        for record in records.dropFirst() where record.fields != [""] {
+        for record in table.rows {
             let line = record.line
             func field(_ name: String) -> String? {
-                header.firstIndex(of: name).flatMap { $0 < record.fields.count ? record.fields[$0] : nil }.flatMap { $0.isEmpty ? nil : $0 }
+                header.firstIndex(of: name).flatMap { record.fields[$0].isEmpty ? nil : record.fields[$0] }
             }
             guard let id = field("case_id"), let image = field("image"), let mask = field("mask") else {
                 throw CohortError(description: "\(path):\(line): case_id, image and mask must not be empty")

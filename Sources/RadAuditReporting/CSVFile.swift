@@ -10,24 +10,17 @@ struct CSVFile {
     /// The table in `data` (read from `path`), checking that every `required` column is present; `keep` selects the
     /// rows to hold in memory.
     init(_ data: Data, path: String, required: [String], keep: ((CSVRow) -> Bool)? = nil) throws {
-        guard let text = String(data: data, encoding: .utf8) else { throw AuditResultsError("\(path): cannot be read as UTF-8 text") }
-        let records: [CSVTable.Record]
+        let table: CSVTable.File
         do {
-            records = try CSVTable.records(in: text)
-        } catch {
-            throw AuditResultsError("\(path): malformed CSV (\(error))")
+            table = try CSVTable.parse(data, path: path, required: required)
+        } catch let error as CSVFileError {
+            throw AuditResultsError(error.description)
         }
-        let header = records.first?.fields ?? []
-        for column in required where !header.contains(column) {
-            throw AuditResultsError("\(path): missing column '\(column)' (columns: \(header.joined(separator: ", ")))")
-        }
+        let header = table.header
         var columns: [String: Int] = [:]
         for (index, name) in header.enumerated() where columns[name] == nil { columns[name] = index }
         var rows: [CSVRow] = []
-        for record in records.dropFirst() where record.fields != [""] {
-            guard record.fields.count == header.count else {
-                throw AuditResultsError("\(path):\(record.line): \(record.fields.count) fields, the header has \(header.count)")
-            }
+        for record in table.rows {
             let row = CSVRow(path: path, line: record.line, columns: columns, cells: record.fields)
             if keep?(row) ?? true { rows.append(row) }
         }

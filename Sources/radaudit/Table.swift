@@ -10,26 +10,12 @@ struct Table {
 
     /// Reads a comma-separated file with a header row (fields trimmed of spaces).
     static func read(_ path: String) throws -> Table {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw TableError("\(path): cannot read the file as UTF-8 text")
-        }
-        let records: [CSVTable.Record]
         do {
-            records = try CSVTable.records(in: text, trimmingSpaces: true)
-        } catch {
-            throw TableError("\(path): malformed CSV (\(error))")
+            let table = try CSVTable.load(path, trimmingSpaces: true)
+            return Table(path: path, header: table.header, rows: table.rows.map(\.fields))
+        } catch let error as CSVFileError {
+            throw TableError(error.description)
         }
-        guard let header = records.first?.fields, !header.isEmpty, header != [""] else {
-            throw TableError("\(path): the file is empty (no header row)")
-        }
-        var rows: [[String]] = []
-        for record in records.dropFirst() where record.fields != [""] {
-            guard record.fields.count == header.count else {
-                throw TableError("\(path): line \(record.line) has \(record.fields.count) fields, the header has \(header.count)")
-            }
-            rows.append(record.fields)
-        }
-        return Table(path: path, header: header, rows: rows)
     }
 
     /// The index of the column with this name; an error naming the file and the available columns otherwise.

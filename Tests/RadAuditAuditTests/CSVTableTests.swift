@@ -40,3 +40,22 @@ import Testing
     // A row of one empty field reads back as an empty line; render never writes one for three columns.
     #expect(records == [header] + rows)
 }
+
+@Test func filesAreCheckedAndTheProblemNamesTheFileAndLine() throws {
+    func problem(_ bytes: [UInt8], required: [String] = []) -> String {
+        do {
+            _ = try CSVTable.parse(Data(bytes), path: "t.csv", required: required)
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+    let file = try CSVTable.parse(Data("a,b\n1,2\n\n3,4\n".utf8), path: "t.csv", required: ["b"])
+    #expect(file.rows.map(\.fields) == [["1", "2"], ["3", "4"]] && file.rows.map(\.line) == [2, 4] && file.column("b") == 1)
+    #expect(problem(Array("a,b\n1,2\n3\n".utf8)) == "t.csv:3: 1 fields, the header has 2")
+    #expect(problem(Array("a,b\n".utf8), required: ["c"]) == "t.csv: missing column 'c' (columns: a, b)")
+    #expect(problem([]) == "t.csv: the file is empty (no header row)")
+    #expect(problem([0x61, 0xFF, 0x0A]) == "t.csv: cannot be read as UTF-8 text")
+    #expect(problem(Array("\"a\nb\n".utf8)) == "t.csv: malformed CSV (line 1: a quoted field never closes)")
+    #expect(throws: CSVFileError.self) { try CSVTable.load("/no/such/table.csv") }
+}

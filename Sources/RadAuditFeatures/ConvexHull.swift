@@ -1,3 +1,5 @@
+import RadAuditImageIO
+
 /// The convex hull of a set of integer lattice points, scaled to physical units.
 ///
 /// Built by quickhull (Barber, Dobkin & Huhdanpaa 1996) with exact integer orientation tests, so the

@@ -106,14 +106,8 @@ struct GreyLevelZones {
         var sizes: [Int32] = []
         var sliceStarts = [0]
         var voxelCounts: [Int] = []
-        var neighbourOffsets: [Int] = []
-        for dz in (planar ? 0...0 : -1...1) {
-            for dy in -1...1 {
-                for dx in -1...1 where dx != 0 || dy != 0 || dz != 0 {
-                    neighbourOffsets.append(dx + bordered.x * (dy + bordered.y * dz))
-                }
-            }
-        }
+        let neighbourOffsets = (planar ? Neighbourhood.neighbours2D : Neighbourhood.neighbours3D)
+            .map { $0.x + bordered.x * ($0.y + bordered.y * $0.z) }
         // Every voxel is pushed at most once, so a grid-sized stack never overflows. Entries are indices
         // into the bordered grid.
         var stack = [Int](repeating: 0, count: size.count)

@@ -16,18 +16,4 @@ public enum Neighbourhood {
 
     /// All 8 neighbours at Chebyshev distance 1 in the axial plane.
     public static let neighbours2D: [SIMD3<Int>] = directions2D + directions2D.map { SIMD3(0, 0, 0) &- $0 }
-
-    /// All offsets at Chebyshev distance `1...distance` (3D) or in-plane only (`planar`).
-    public static func chebyshevShell(distance: Int, planar: Bool) -> [SIMD3<Int>] {
-        var offsets: [SIMD3<Int>] = []
-        let zr = planar ? 0 : distance
-        for dz in -zr...zr {
-            for dy in -distance...distance {
-                for dx in -distance...distance where !(dx == 0 && dy == 0 && dz == 0) {
-                    offsets.append(SIMD3(dx, dy, dz))
-                }
-            }
-        }
-        return offsets
-    }
 }

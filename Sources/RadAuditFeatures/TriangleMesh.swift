@@ -1,3 +1,5 @@
+import RadAuditImageIO
+
 /// A closed, consistently oriented triangle mesh whose vertices lie on the half-voxel lattice of a
 /// voxel grid (IBSI mesh-based representation, WRJH).
 ///
@@ -58,14 +60,4 @@ struct TriangleMesh: Sendable {
         }
         return doubled / 2
     }
-}
-
-extension SIMD3 where Scalar == Double {
-    /// Cross product `self × other`.
-    func crossProduct(_ other: SIMD3<Double>) -> SIMD3<Double> {
-        SIMD3(y * other.z - z * other.y, z * other.x - x * other.z, x * other.y - y * other.x)
-    }
-
-    /// Euclidean length.
-    var euclideanNorm: Double { (self * self).sum().squareRoot() }
 }

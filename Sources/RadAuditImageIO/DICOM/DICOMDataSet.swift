@@ -72,12 +72,6 @@ public struct DICOMDataSet: Sendable {
         return text.isEmpty ? nil : Self.decodeText(text)
     }
 
-    /// The values of a multi-valued text element (split at backslashes), each trimmed of padding.
-    public func strings(_ tag: DICOMTag) -> [String] {
-        guard let bytes = bytes(tag), !Self.trimmed(bytes[...]).isEmpty else { return [] }
-        return Self.values(bytes).map(Self.decodeText)
-    }
-
     /// The numbers of a decimal or integer string (DS, IS) or of binary numbers (FD, FL, US, UL, SS, SL) when the
     /// data set records the value representation; empty when absent or when any value is not a number.
     public func numbers(_ tag: DICOMTag) -> [Double] {

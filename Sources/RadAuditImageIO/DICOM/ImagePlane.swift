@@ -84,13 +84,16 @@ struct ImageFrame: Sendable {
     }
 }
 
-extension SIMD3 where Scalar == Double {
+public extension SIMD3 where Scalar == Double {
+    /// Dot product `self · other`.
     func dotProduct(_ other: SIMD3<Double>) -> Double { (self * other).sum() }
 
-    func crossProduct(_ b: SIMD3<Double>) -> SIMD3<Double> {
-        SIMD3(y * b.z - z * b.y, z * b.x - x * b.z, x * b.y - y * b.x)
+    /// Cross product `self × other`.
+    func crossProduct(_ other: SIMD3<Double>) -> SIMD3<Double> {
+        SIMD3(y * other.z - z * other.y, z * other.x - x * other.z, x * other.y - y * other.x)
     }
 
+    /// Euclidean length.
     var euclideanNorm: Double { dotProduct(self).squareRoot() }
 
     var largestMagnitude: Double { Swift.max(abs(x), abs(y), abs(z)) }

@@ -138,7 +138,8 @@ public struct FeatureExtractor: Sendable {
         diagnostics?.recordROI(padded, gridSize: gridSize, step: "reseg_roi")
         let region = padded.cropped(to: BoundingBox(lower: roiBox.lower &- paddedBox.lower, upper: roiBox.upper &- paddedBox.lower))
         let intensities = region.maskedIntensities
-        return ExtractionResult(features: try features(region: region, padded: padded), diagnostics: diagnostics?.values ?? [],
+        return ExtractionResult(features: try features(region: region, padded: padded, intensities: intensities),
+                                diagnostics: diagnostics?.values ?? [],
                                 roiVoxelCount: intensities.count, roiMeanIntensity: MeanAndVariance(intensities).mean)
     }
 
@@ -147,16 +148,27 @@ public struct FeatureExtractor: Sendable {
         SIMD3((0..<3).map { Int((LocalIntensityFeatures.peakRadius / spacing[$0]).rounded(.up)) })
     }
 
-    /// Every requested family; `padded` is `region` with a margin of image around it for the local intensity peak.
-    private func features(region: RegionOfInterest, padded: RegionOfInterest) throws -> [Feature] {
-        let texture = settings.families.contains(where: \.isTexture)
-            ? try discretisation(settings.discretisation.texture).apply(to: region) : nil
+    /// Every requested family; `padded` is `region` with a margin of image around it for the local intensity peak,
+    /// `intensities` the intensities inside the intensity mask.
+    private func features(region: RegionOfInterest, padded: RegionOfInterest, intensities: [Double]) throws -> [Feature] {
+        // Each discretisation the families need is made once: texture, histogram and IVH often share one.
+        let methods = settings.discretisation
+        var needed: [DiscretisationMethod] = []
+        if settings.families.contains(where: \.isTexture) { needed.append(methods.texture) }
+        if settings.families.contains(.intensityHistogram) { needed.append(methods.histogram) }
+        if settings.families.contains(.intensityVolumeHistogram), methods.ivh != .none { needed.append(methods.ivh) }
+        var made: [DiscretisationMethod: DiscretisedRegion] = [:]
+        for method in needed where made[method] == nil {
+            made[method] = try discretisation(method).apply(to: region)
+        }
+        let discretised = made
         // Families are independent: compute them on all cores, then concatenate in IBSI order. Morphology comes
         // first and in two parts, its shape and Moran's I / Geary's C, the two longest computations.
         let parts = settings.families.flatMap { $0 == .morphology ? [Part.family($0), .spatialAutocorrelation] : [.family($0)] }
         return try parts.concurrentMap(width: threads) { part in
             switch part {
-            case .family(let family): try compute(family, region: region, padded: padded, texture: texture)
+            case .family(let family):
+                try compute(family, region: region, padded: padded, intensities: intensities, discretised: discretised)
             case .spatialAutocorrelation: MorphologicalFeatures.spatialAutocorrelation(region)
             }
         }.flatMap { $0 }
@@ -173,24 +185,24 @@ public struct FeatureExtractor: Sendable {
     /// Threads one extraction may use.
     private var threads: Int { concurrent ? ProcessInfo.processInfo.activeProcessorCount : 1 }
 
-    private func compute(_ family: FeatureFamily, region: RegionOfInterest, padded: RegionOfInterest,
-                         texture: DiscretisedRegion?) throws -> [Feature] {
+    /// One family; `discretised` holds the discretisations `features` made, by method.
+    private func compute(_ family: FeatureFamily, region: RegionOfInterest, padded: RegionOfInterest, intensities: [Double],
+                         discretised: [DiscretisationMethod: DiscretisedRegion]) throws -> [Feature] {
         let dimensions = Set(settings.texture.dimensions)
         let t = settings.texture
+        let texture = discretised[settings.discretisation.texture]
         switch family {
         case .morphology:
             return MorphologicalFeatures.shape(region)
         case .localIntensity:
             return LocalIntensityFeatures.compute(padded)
         case .intensityStatistics:
-            return IntensityStatisticsFeatures.compute(region.maskedIntensities)
+            return IntensityStatisticsFeatures.compute(intensities)
         case .intensityHistogram:
-            // The histogram usually shares the texture discretisation: reuse it rather than discretise again.
-            let discretised = try texture.flatMap { settings.discretisation.histogram == settings.discretisation.texture ? $0 : nil }
-                ?? discretisation(settings.discretisation.histogram).apply(to: region)
-            return IntensityHistogramFeatures.compute(levels: discretised.levels, levelCount: discretised.levelCount)
+            let histogram = discretised[settings.discretisation.histogram]!
+            return IntensityHistogramFeatures.compute(levels: histogram.levels, levelCount: histogram.levelCount)
         case .intensityVolumeHistogram:
-            return try intensityVolumeHistogram(region)
+            return intensityVolumeHistogram(intensities, discretised: discretised[settings.discretisation.ivh])
         case .glcm:
             return GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance)
         case .glrlm:
@@ -218,8 +230,8 @@ public struct FeatureExtractor: Sendable {
 
     /// IVH features for the three IBSI cases: calibrated discrete intensities (`none`), calibrated continuous
     /// intensities (fixed bin size, bin centres) and arbitrary units (fixed bin number, bin numbers).
-    private func intensityVolumeHistogram(_ region: RegionOfInterest) throws -> [Feature] {
-        let values = region.maskedIntensities
+    /// `discretised` is the region discretised by the IVH method (nil for `none`).
+    private func intensityVolumeHistogram(_ values: [Double], discretised: DiscretisedRegion?) -> [Feature] {
         guard let minimum = values.min(), let maximum = values.max() else { return [] }
         let range = settings.resegmentation
         switch settings.discretisation.ivh {
@@ -230,13 +242,11 @@ public struct FeatureExtractor: Sendable {
         case .fixedBinSize(let width):
             let lowest = range?.lower ?? minimum
             let highest = range?.upper ?? maximum
-            let discretised = try Discretisation.fixedBinSize(width: width, lowerBound: lowest).apply(to: region)
-            let centres = discretised.levels.filter { $0 > 0 }.map { lowest + (Double($0) - 0.5) * width }
+            let centres = discretised!.levels.filter { $0 > 0 }.map { lowest + (Double($0) - 0.5) * width }
             return IntensityVolumeHistogramFeatures.compute(centres, lowest: lowest + 0.5 * width,
                                                             highest: highest - 0.5 * width, step: width)
         case .fixedBinNumber(let bins):
-            let discretised = try Discretisation.fixedBinNumber(bins).apply(to: region)
-            let levels = discretised.levels.filter { $0 > 0 }.map(Double.init)
+            let levels = discretised!.levels.filter { $0 > 0 }.map(Double.init)
             return IntensityVolumeHistogramFeatures.compute(levels, lowest: 1, highest: Double(bins), step: 1)
         }
     }

@@ -57,12 +57,16 @@ public enum Gzip {
     }
 }
 
-/// An incremental gzip (RFC 1952) or zlib inflater over a compressed buffer: each call fills the given output
-/// buffer (or what remains of the stream). Concatenated gzip members are inflated in turn and trailing zero padding
-/// is ignored; zlib checks each member's CRC-32 and length at its end, so a stream read to its end is verified.
+/// An incremental gzip (RFC 1952) or zlib inflater over a compressed buffer, or (`raw`) a raw deflate (RFC 1951)
+/// one: each call fills the given output buffer (or what remains of the stream). Concatenated gzip members are
+/// inflated in turn and trailing zero padding is ignored; zlib checks each member's CRC-32 and length at its end,
+/// so a stream read to its end is verified. A raw stream ends at its last block, whatever follows.
 final class GzipInflater {
     private let input: Data
     private let path: String
+    private let isRawDeflate: Bool
+    /// What the messages call the stream.
+    private var kind: String { isRawDeflate ? "deflate stream" : "gzip stream" }
     /// zlib keeps a pointer to the stream in its state: the stream lives at a fixed address.
     private let stream: UnsafeMutablePointer<z_stream>
     private var consumed = 0
@@ -71,13 +75,15 @@ final class GzipInflater {
     /// Bytes inflated so far, including those written by a call that then failed.
     private(set) var produced = 0
 
-    init(_ input: Data, path: String) throws {
+    init(_ input: Data, path: String, raw: Bool = false) throws {
         self.input = input
         self.path = path
+        self.isRawDeflate = raw
         // Set up before the last property is stored: if zlib fails, deinit does not run on a half-made stream.
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        guard czlib_inflateInit2(stream, 15 + 32) == Z_OK else {
+        // Window bits: 15 with automatic gzip/zlib header detection (+32), or negative for a raw stream.
+        guard czlib_inflateInit2(stream, isRawDeflate ? -15 : 15 + 32) == Z_OK else {
             stream.deallocate()
             throw ImageIOError(path, "zlib could not be initialised")
         }
@@ -117,7 +123,7 @@ final class GzipInflater {
         var written = 0
         try input.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             guard let base = raw.bindMemory(to: Bytef.self).baseAddress else {
-                throw ImageIOError(path, "empty gzip stream")
+                throw ImageIOError(path, "empty \(kind)")
             }
             while !isFinished && written < output.count {
                 let available = min(raw.count - consumed, Int(UInt32.max))
@@ -134,18 +140,18 @@ final class GzipInflater {
                 switch status {
                 case Z_STREAM_END:
                     // Concatenated gzip members: continue with the next one, ignore trailing zero padding.
-                    if consumed == raw.count || raw[consumed...].allSatisfy({ $0 == 0 }) {
+                    if isRawDeflate || consumed == raw.count || raw[consumed...].allSatisfy({ $0 == 0 }) {
                         isFinished = true
                     } else if inflateReset(stream) != Z_OK {
-                        throw ImageIOError(path, "corrupt gzip stream")
+                        throw ImageIOError(path, "corrupt \(kind)")
                     }
                 case Z_OK, Z_BUF_ERROR:
                     if consumed == raw.count && produced == 0 {
-                        throw ImageIOError(path, "truncated gzip stream (ends before the end of the compressed data)")
+                        throw ImageIOError(path, "truncated \(kind) (ends before the end of the compressed data)")
                     }
                 default:
                     let message = stream.pointee.msg.map { String(cString: $0) } ?? "error \(status)"
-                    throw ImageIOError(path, "corrupt gzip stream (\(message))")
+                    throw ImageIOError(path, "corrupt \(kind) (\(message))")
                 }
             }
         }

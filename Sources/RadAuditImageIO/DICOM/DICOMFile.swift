@@ -40,7 +40,7 @@ public struct DICOMFile: Sendable {
         let syntax = metaElements.string(.transferSyntaxUID).map(TransferSyntax.init(uid:))
         var body = bytes, bodyStart = meta.position
         if syntax?.isDeflated == true {
-            body = try RawDeflate.inflate(Array(bytes[bodyStart...]), path: path)
+            body = try RawDeflate.inflate(bytes[bodyStart...], path: path)
             bodyStart = 0
         }
         // Without meta information (or with a syntax contradicted by the data), the first element decides.

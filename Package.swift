@@ -1,13 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flow: image I/O → preprocessing → features → extraction (settings + pipeline) → perturbation →
-// statistics → audit (protocols, variants, stability) → reporting (HTML, PROV-XML) → CLI.
+// Data flow (each arrow a declared dependency): Core (numbers, digests, CSV, atomic files) → image I/O →
+// preprocessing → features → extraction (settings + pipeline) → perturbation → statistics → audit (protocols,
+// variants, runs, tables and their reader, IBSI notation) → provenance (PROV-XML record) and reporting (HTML/SVG) →
+// CLI. Concurrency holds the ordered parallel map every stage shares.
 let package = Package(
     name: "RadAudit",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "radaudit", targets: ["radaudit"]),
+        .library(name: "RadAuditCore", targets: ["RadAuditCore"]),
         .library(name: "RadAuditConcurrency", targets: ["RadAuditConcurrency"]),
         .library(name: "RadAuditImageIO", targets: ["RadAuditImageIO"]),
         .library(name: "RadAuditPreprocessing", targets: ["RadAuditPreprocessing"]),
@@ -16,21 +19,23 @@ let package = Package(
         .library(name: "RadAuditPerturbation", targets: ["RadAuditPerturbation"]),
         .library(name: "RadAuditStatistics", targets: ["RadAuditStatistics"]),
         .library(name: "RadAuditAudit", targets: ["RadAuditAudit"]),
+        .library(name: "RadAuditProvenance", targets: ["RadAuditProvenance"]),
         .library(name: "RadAuditReporting", targets: ["RadAuditReporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "RadAuditCore", dependencies: ["CLibCrypto"]),
         .target(name: "RadAuditConcurrency"),
-        .target(name: "RadAuditImageIO", dependencies: ["CZlib"]),
+        .target(name: "RadAuditImageIO", dependencies: ["CZlib", "RadAuditCore"]),
         .target(name: "RadAuditPreprocessing", dependencies: ["RadAuditImageIO"]),
-        .target(name: "RadAuditFeatures", dependencies: ["RadAuditPreprocessing"]),
+        .target(name: "RadAuditFeatures", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
         .target(name: "RadAuditExtraction", dependencies: ["RadAuditConcurrency", "RadAuditImageIO", "RadAuditPreprocessing",
                                                            "RadAuditFeatures"]),
         .target(name: "RadAuditPerturbation", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
@@ -38,28 +43,38 @@ let package = Package(
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "RadAuditAudit", dependencies: [
-            "RadAuditConcurrency", "RadAuditExtraction", "RadAuditPerturbation", "RadAuditStatistics",
+            "RadAuditCore", "RadAuditConcurrency", "RadAuditImageIO", "RadAuditPreprocessing", "RadAuditFeatures",
+            "RadAuditExtraction", "RadAuditPerturbation", "RadAuditStatistics",
             .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "RadAuditProvenance", dependencies: [
+            "CLibXML2", "RadAuditCore", "RadAuditImageIO", "RadAuditFeatures", "RadAuditExtraction", "RadAuditAudit",
         ]),
         .target(name: "RadAuditReporting", dependencies: [
-            "CLibXML2", "RadAuditAudit", "RadAuditConcurrency", "RadAuditStatistics",
+            "RadAuditCore", "RadAuditConcurrency", "RadAuditImageIO", "RadAuditFeatures", "RadAuditExtraction",
+            "RadAuditStatistics", "RadAuditAudit", "RadAuditProvenance",
         ]),
         .executableTarget(name: "radaudit", dependencies: [
-            "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics", "RadAuditAudit", "RadAuditReporting",
+            "RadAuditCore", "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics", "RadAuditAudit",
+            "RadAuditProvenance", "RadAuditReporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .target(name: "RadAuditTestSupport", dependencies: ["RadAuditFeatures"], path: "Tests/RadAuditTestSupport"),
+        .target(name: "RadAuditAuditFixtures", dependencies: ["RadAuditAudit"], path: "Tests/RadAuditAuditFixtures"),
+        .testTarget(name: "RadAuditCoreTests", dependencies: ["RadAuditCore"]),
         .testTarget(name: "RadAuditConcurrencyTests", dependencies: ["RadAuditConcurrency"]),
         .testTarget(name: "RadAuditImageIOTests", dependencies: ["RadAuditImageIO"]),
         .testTarget(name: "RadAuditPreprocessingTests", dependencies: ["RadAuditPreprocessing"]),
-        .target(name: "RadAuditTestSupport", dependencies: ["RadAuditFeatures"], path: "Tests/RadAuditTestSupport"),
         .testTarget(name: "RadAuditFeaturesTests", dependencies: ["RadAuditFeatures", "RadAuditTestSupport"]),
         .testTarget(name: "RadAuditExtractionTests", dependencies: ["RadAuditExtraction"]),
         .testTarget(name: "RadAuditPerturbationTests", dependencies: ["RadAuditPerturbation"]),
         .testTarget(name: "RadAuditAuditTests", dependencies: ["RadAuditAudit"]),
-        .testTarget(name: "RadAuditReportingTests", dependencies: ["RadAuditReporting"]),
+        .testTarget(name: "RadAuditProvenanceTests", dependencies: ["RadAuditProvenance", "RadAuditAudit", "RadAuditAuditFixtures"]),
+        .testTarget(name: "RadAuditReportingTests", dependencies: ["RadAuditReporting", "RadAuditAudit", "RadAuditProvenance",
+                                                                   "RadAuditAuditFixtures"]),
         .testTarget(name: "RadAuditStatisticsTests", dependencies: ["RadAuditStatistics", "RadAuditTestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditAudit", "RadAuditImageIO", "RadAuditTestSupport"]),
+        .testTarget(name: "RadAuditCLITests", dependencies: ["radaudit", "RadAuditCore", "RadAuditAudit", "RadAuditImageIO",
+                                                             "RadAuditTestSupport"]),
     ]
 )

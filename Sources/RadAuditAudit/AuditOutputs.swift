@@ -1,31 +1,23 @@
 import Foundation
 import RadAuditConcurrency
 import RadAuditImageIO
+import RadAuditCore
 
 /// The tables of an audit directory, each written atomically with deterministic content:
 /// `features.csv`, `variants.csv`, `stability.csv`, `errors.csv`, `cases.csv`, `inputs.csv` and, for DICOM inputs,
 /// `acquisition.json` (acquisition details per case, without patient identifiers).
 public struct AuditTables: Sendable {
-    public var features: [FeatureRecord]
-    /// `case_id, case_position, variant_id, perturbation, parameters, seed, notes`.
-    public var variants: [[String]]
-    /// `case_id, variant_id, error`.
-    public var errors: [[String]]
-    /// `case_id, variant_id, roi_voxels, roi_mean_intensity, site` (per-case diagnostics for the report).
-    public var cases: [[String]]
+    public var features: [FeatureValue]
+    public var variants: [VariantRecord]
+    /// Case × variants without features: skipped and failed.
+    public var errors: [CaseError]
+    /// ROI voxel count and mean intensity per case × variant (per-case diagnostics for the report).
+    public var cases: [CaseDiagnostics]
     /// The inputs with the SHA-256 of their files.
     public var inputs: [InputRecord]
 
-    /// Prefix of the `error` of a variant that was skipped because its perturbation could not apply (e.g. it
-    /// emptied the ROI), as opposed to a run that failed.
-    public static let skippedPrefix = "skipped: "
-
     /// Runs that failed (unreadable inputs, extraction errors), not counting skipped variants.
-    public var failures: [[String]] { errors.filter { !$0[2].hasPrefix(Self.skippedPrefix) } }
-
-    public static let variantHeader = ["case_id", "case_position", "variant_id", "perturbation", "parameters", "seed", "notes"]
-    public static let errorHeader = ["case_id", "variant_id", "error"]
-    public static let caseHeader = ["case_id", "variant_id", "site", "roi_voxels", "roi_mean_intensity"]
+    public var failures: [CaseError] { errors.filter(\.status.isFailure) }
 
     /// Tables of a run, in case order, then variant order, then feature order.
     public init(run: AuditRun, cases audited: [AuditCase]) {
@@ -38,18 +30,19 @@ public struct AuditTables: Sendable {
         errors = []
         cases = []
         for o in outcomes {
-            variants.append([o.caseID, String(positions[o.caseID] ?? 0), o.variant.id, o.variant.perturbation, o.variant.parameters,
-                             String(o.seed), o.notes.joined(separator: "; ")])
-            if let error = o.error {
-                errors.append([o.caseID, o.variant.id, error])
+            variants.append(VariantRecord(caseID: o.caseID, casePosition: positions[o.caseID] ?? 0, variantID: o.variant.id,
+                                          perturbation: o.variant.perturbation, parameters: o.variant.parameters,
+                                          seed: o.seed, notes: o.notes.joined(separator: "; ")))
+            guard o.status == .extracted else {
+                errors.append(CaseError(caseID: o.caseID, variantID: o.variant.id, status: o.status))
                 continue
             }
-            cases.append([o.caseID, o.variant.id, sites[o.caseID] ?? "", Number.format(o.roiVoxelCount),
-                          Number.format(o.roiMeanIntensity)])
+            cases.append(CaseDiagnostics(caseID: o.caseID, variantID: o.variant.id, site: sites[o.caseID] ?? "",
+                                         roiVoxels: o.roiVoxelCount, roiMeanIntensity: o.roiMeanIntensity))
             for f in o.features {
-                features.append(FeatureRecord(caseID: o.caseID, variantID: o.variant.id, perturbation: o.variant.perturbation,
-                                              family: f.family.rawValue, feature: f.name, code: f.code,
-                                              aggregation: f.aggregation.rawValue, value: f.value))
+                features.append(FeatureValue(caseID: o.caseID, variantID: o.variant.id, perturbation: o.variant.perturbation,
+                                             family: f.family.rawValue, feature: f.name, ibsiCode: f.code,
+                                             aggregation: f.aggregation.rawValue, value: f.value))
             }
         }
     }
@@ -63,47 +56,44 @@ public struct AuditTables: Sendable {
         inputs = []
         for directory in directories {
             let base = URL(fileURLWithPath: directory)
-            func load(_ name: String, _ header: [String]) throws -> [[String]] {
+            func load<Row>(_ name: String, _ columns: [String], _ row: (CSVRow) throws -> Row) throws -> [Row] {
+                let path = base.appendingPathComponent(name).path
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw CohortError(description: "\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"))
+                }
                 do {
-                    let table = try CSVTable.load(base.appendingPathComponent(name).path, required: header)
-                    let columns = header.map { table.column($0)! }
-                    return table.rows.map { row in columns.map { row.fields[$0] } }
-                } catch let error as CSVFileError {
+                    return try CSVFile(data, path: path, required: columns).rows.map(row)
+                } catch let error as AuditResultsError {
                     throw CohortError(description: error.description)
                 }
             }
-            for r in try load("features.csv", FeatureRecord.header) {
-                guard let value = Number.parse(r[7]) else {
-                    throw CohortError(description: "\(directory)/features.csv: value '\(r[7])' is not a number")
-                }
-                features.append(FeatureRecord(caseID: r[0], variantID: r[1], perturbation: r[2], family: r[3], feature: r[4],
-                                              code: r[5], aggregation: r[6], value: value))
-            }
-            variants += try load("variants.csv", Self.variantHeader)
-            errors += try load("errors.csv", Self.errorHeader)
-            cases += try load("cases.csv", Self.caseHeader)
+            features += try load("features.csv", FeatureValue.columns, FeatureValue.init)
+            variants += try load("variants.csv", VariantRecord.columns, VariantRecord.init)
+            errors += try load("errors.csv", CaseError.columns, CaseError.init)
+            cases += try load("cases.csv", CaseDiagnostics.columns, CaseDiagnostics.init)
             let acquisitionPath = base.appendingPathComponent("acquisition.json")
             let acquisition = (try? Data(contentsOf: acquisitionPath))
                 .flatMap { try? JSONDecoder().decode([String: AcquisitionMetadata].self, from: $0) } ?? [:]
-            inputs += try load("inputs.csv", InputRecord.header).map {
-                InputRecord(caseID: $0[0], site: $0[1], image: $0[2], mask: $0[3], imageSHA256: $0[4], maskSHA256: $0[5],
-                            acquisition: acquisition[$0[0]])
+            inputs += try load("inputs.csv", AuditInput.columns) { row in
+                InputRecord(caseID: try row.text("case_id"), site: row.optional("site") ?? "", image: try row.text("image"),
+                            mask: try row.text("mask"), imageSHA256: row.optional("image_sha256") ?? "",
+                            maskSHA256: row.optional("mask_sha256") ?? "", acquisition: acquisition[try row.text("case_id")])
             }
         }
-        let duplicated = Dictionary(grouping: variants, by: { $0[0] + " × " + $0[2] }).filter { $0.value.count > 1 }
+        let duplicated = Dictionary(grouping: variants, by: { $0.caseID + " × " + $0.variantID }).filter { $0.value.count > 1 }
         if let first = duplicated.keys.sorted().first {
             throw CohortError(description: "case × variant \(first) appears in more than one directory")
         }
         // Back into cohort order (a stable sort keeps the variant and feature order within each case).
-        let position = Dictionary(variants.map { ($0[0], Int($0[1]) ?? 0) }, uniquingKeysWith: { a, _ in a })
+        let position = Dictionary(variants.map { ($0.caseID, $0.casePosition) }, uniquingKeysWith: { a, _ in a })
         func order<T>(_ rows: [T], _ caseID: (T) -> String) -> [T] {
             rows.enumerated().sorted { (position[caseID($0.element)] ?? 0, $0.offset) < (position[caseID($1.element)] ?? 0, $1.offset) }
                 .map(\.element)
         }
         features = order(features, \.caseID)
-        variants = order(variants) { $0[0] }
-        errors = order(errors) { $0[0] }
-        cases = order(cases) { $0[0] }
+        variants = order(variants, \.caseID)
+        errors = order(errors, \.caseID)
+        cases = order(cases, \.caseID)
         inputs = order(inputs, \.caseID)
     }
 
@@ -112,40 +102,28 @@ public struct AuditTables: Sendable {
     /// - Parameter concurrency: how many threads may work at once: the stability analysis and `features.csv`, the
     ///   two large parts, are made side by side when it is above 1.
     public func write(to directory: String, stability settings: StabilitySettings,
-                      concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [StabilityRecord] {
+                      concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [StabilityResult] {
         let base = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         @Sendable func put(_ name: String, _ header: [String], _ rows: [[String]]) throws {
             try AtomicFile.write(CSVTable.render(header: header, rows: rows), to: base.appendingPathComponent(name).path)
         }
         let (_, stability) = try concurrently(width: concurrency, {
-            try put("features.csv", FeatureRecord.header, features.map(\.row))
+            try put("features.csv", FeatureValue.columns, features.map(\.fields))
         }, {
             let stability = StabilityAnalysis.analyse(features, settings: settings)
-            try put("stability.csv", StabilityRecord.header, stability.map(\.row))
+            try put("stability.csv", StabilityResult.columns, stability.map(\.fields))
             return stability
         })
-        try put("variants.csv", Self.variantHeader, variants)
-        try put("errors.csv", Self.errorHeader, errors)
-        try put("cases.csv", Self.caseHeader, cases)
-        try put("inputs.csv", InputRecord.header, inputs.map(\.row))
+        try put("variants.csv", VariantRecord.writtenColumns, variants.map(\.fields))
+        try put("errors.csv", CaseError.columns, errors.map(\.fields))
+        try put("cases.csv", CaseDiagnostics.columns, cases.map(\.fields))
+        try put("inputs.csv", AuditInput.columns, inputs.map(\.fields))
         let acquisition = Dictionary(inputs.compactMap { i in i.acquisition.map { (i.caseID, $0) } }, uniquingKeysWith: { a, _ in a })
         if !acquisition.isEmpty {
             try AtomicFile.write(try JSONEncoder.radaudit().encode(acquisition),
                                  to: base.appendingPathComponent("acquisition.json").path)
         }
         return stability
-    }
-}
-
-extension Number {
-    /// Parses a table cell written by `format` (`NaN`, `inf`, `-inf` included).
-    public static func parse(_ text: String) -> Double? {
-        switch text {
-        case "NaN", "nan": .nan
-        case "inf", "Infinity": .infinity
-        case "-inf", "-Infinity": -.infinity
-        default: Double(text)
-        }
     }
 }

@@ -1,10 +1,10 @@
-import Crypto
 import Foundation
 import RadAuditExtraction
 import RadAuditFeatures
 import RadAuditImageIO
 import RadAuditPerturbation
 import RadAuditPreprocessing
+import RadAuditCore
 
 /// What one case × variant produced.
 public struct VariantOutcome: Sendable {
@@ -15,8 +15,8 @@ public struct VariantOutcome: Sendable {
     /// ROI voxel count and mean intensity after re-segmentation (per-case diagnostics of the report).
     public var roiVoxelCount: Double
     public var roiMeanIntensity: Double
-    /// Why the variant was skipped, when it was.
-    public var error: String?
+    /// Extracted, skipped (its perturbation could not apply) or failed, with the reason.
+    public var status: VariantStatus
     /// What the perturbations did beyond their parameters (estimated σ, clamped fractions, fallbacks).
     public var notes: [String] = []
 }
@@ -32,8 +32,8 @@ public struct InputRecord: Sendable {
     /// Acquisition details of a DICOM image (IBSI reporting items 6–36); never patient identifiers.
     public var acquisition: AcquisitionMetadata?
 
-    public static let header = ["case_id", "site", "image", "mask", "image_sha256", "mask_sha256"]
-    public var row: [String] { [caseID, site, image, mask, imageSHA256, maskSHA256] }
+    /// The row of `inputs.csv` (columns ``AuditInput/columns``).
+    public var fields: [String] { [caseID, site, image, mask, imageSHA256, maskSHA256] }
 }
 
 /// What an audit run produced: every case × variant outcome (case order, then variant order) and the inputs.
@@ -96,7 +96,8 @@ public struct AuditRunner: Sendable {
                     outcome = run(variant, of: audited, inputs: inputs, cache: cache)
                 case .failure(let error):
                     outcome = VariantOutcome(caseID: audited.id, variant: variant, seed: variantSeed(audited, variant),
-                                             features: [], roiVoxelCount: .nan, roiMeanIntensity: .nan, error: "\(error)")
+                                             features: [], roiVoxelCount: .nan, roiMeanIntensity: .nan,
+                                             status: .failed(reason: "\(error)"))
                 }
                 state.store(outcome, case: c, variant: v)
                 state.slots[c].finishVariant()
@@ -134,13 +135,13 @@ public struct AuditRunner: Sendable {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "" }
             if isDirectory.boolValue {
                 guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return "" }
-                var hash = SHA256()
+                var hash = SHA256Digest.Hasher()
                 for name in names.sorted() where !name.hasPrefix(".") {
                     let file = URL(fileURLWithPath: path).appendingPathComponent(name).path
                     guard let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .mappedIfSafe) else { continue }
-                    hash.update(data: Data("\(name)\n\(SHA256Digest.hex(of: data))\n".utf8))
+                    hash.update(Data("\(name)\n\(SHA256Digest.hex(of: data))\n".utf8))
                 }
-                return SHA256Digest.hex(hash.finalize())
+                return hash.finalize()
             }
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) else { return "" }
             return SHA256Digest.hex(of: data)
@@ -181,7 +182,7 @@ public struct AuditRunner: Sendable {
             return outcome
         }
         var outcome = VariantOutcome(caseID: audited.id, variant: variant, seed: seed, features: [],
-                                     roiVoxelCount: .nan, roiMeanIntensity: .nan, error: nil)
+                                     roiVoxelCount: .nan, roiMeanIntensity: .nan, status: .extracted)
         do {
             var (image, mask) = (inputs.image, inputs.mask)
             let chain = PerturbationChain(variant.steps.compactMap { step in
@@ -199,9 +200,9 @@ public struct AuditRunner: Sendable {
             outcome.roiMeanIntensity = result.roiMeanIntensity
         } catch let error as PerturbationError {
             // A perturbation that empties the ROI skips that variant; the audit as a whole has not failed.
-            outcome.error = "\(AuditTables.skippedPrefix)\(error.problem)"
+            outcome.status = .skipped(reason: error.problem)
         } catch {
-            outcome.error = "\(error)"
+            outcome.status = .failed(reason: "\(error)")
         }
         CachedOutcome.write(outcome, to: cached)
         return outcome
@@ -222,9 +223,7 @@ public struct AuditRunner: Sendable {
     }
 
     private func cacheKey(_ digest: String, settings: ExtractionSettings, variant: Variant, seed: UInt64) -> String {
-        var hash = SHA256()
-        hash.update(data: Data("\(Self.toolVersion)|\(digest)|\(settings)|\(variant.parameters)|\(seed)".utf8))
-        return SHA256Digest.hex(hash.finalize())
+        SHA256Digest.hex(of: "\(Self.toolVersion)|\(digest)|\(settings.canonicalEncoding)|\(variant.parameters)|\(seed)")
     }
 
     private func export(_ image: Volume<Double>, _ mask: Volume<Bool>, _ audited: AuditCase, _ variant: Variant) throws {
@@ -307,7 +306,7 @@ private final class CaseSlot: @unchecked Sendable {
 enum CachedOutcome {
     static func write(_ outcome: VariantOutcome, to url: URL) {
         var rows: [[String]] = [["#roi", Number.format(outcome.roiVoxelCount), Number.format(outcome.roiMeanIntensity), "", ""]]
-        if let error = outcome.error { rows.append(["#error", error, "", "", ""]) }
+        if let error = outcome.status.errorText { rows.append(["#error", error, "", "", ""]) }
         rows += outcome.notes.map { ["#note", $0, "", "", ""] }
         rows += outcome.features.map { [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, Number.format($0.value)] }
         let text = CSVTable.render(header: header, rows: rows)
@@ -319,7 +318,7 @@ enum CachedOutcome {
     static func read(_ url: URL, caseID: String, variant: Variant, seed: UInt64) -> VariantOutcome? {
         guard let table = try? CSVTable.load(url.path), table.header == header else { return nil }
         var outcome = VariantOutcome(caseID: caseID, variant: variant, seed: seed, features: [], roiVoxelCount: .nan,
-                                     roiMeanIntensity: .nan, error: nil)
+                                     roiMeanIntensity: .nan, status: .extracted)
         for row in table.rows {
             let (family, name, code, aggregation, value) = (row.fields[0], row.fields[1], row.fields[2], row.fields[3], row.fields[4])
             switch family {
@@ -327,7 +326,7 @@ enum CachedOutcome {
                 outcome.roiVoxelCount = Double(name) ?? .nan
                 outcome.roiMeanIntensity = Double(code) ?? .nan
             case "#error":
-                outcome.error = name
+                outcome.status = VariantStatus(errorText: name)
             case "#note":
                 outcome.notes.append(name)
             default:
@@ -337,14 +336,5 @@ enum CachedOutcome {
             }
         }
         return outcome
-    }
-}
-
-/// SHA-256 digests as lowercase hexadecimal text, as every output records them.
-public enum SHA256Digest {
-    public static func hex(of data: Data) -> String { hex(SHA256.hash(data: data)) }
-
-    public static func hex<D: Digest>(_ digest: D) -> String {
-        digest.map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
     }
 }

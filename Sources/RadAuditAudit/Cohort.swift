@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditCore
 
 /// One case of a cohort: an image, its mask and where it came from.
 public struct AuditCase: Sendable, Hashable {

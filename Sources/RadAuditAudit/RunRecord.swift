@@ -1,5 +1,6 @@
 import Foundation
 import RadAuditImageIO
+import RadAuditCore
 
 /// `run.json`: who ran the audit, when (UTC) and with which seed. The only output with timestamps; the tables
 /// stay byte-identical between runs.
@@ -26,15 +27,5 @@ public struct RunRecord: Codable, Sendable {
     public func write(to directory: String) throws {
         try AtomicFile.write(try JSONEncoder.radaudit().encode(self),
                              to: URL(fileURLWithPath: directory).appendingPathComponent("run.json").path)
-    }
-}
-
-public extension JSONEncoder {
-    /// The encoder of every JSON file radaudit writes: indented, keys sorted, so that the same content gives the
-    /// same bytes.
-    static func radaudit() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return encoder
     }
 }

@@ -1,57 +1,6 @@
 import RadAuditStatistics
+import RadAuditCore
 
-/// One feature value of one case and variant: a row of `features.csv`.
-public struct FeatureRecord: Sendable, Hashable {
-    public var caseID: String
-    public var variantID: String
-    public var perturbation: String
-    public var family: String
-    public var feature: String
-    public var code: String
-    public var aggregation: String
-    public var value: Double
-
-    public init(caseID: String, variantID: String, perturbation: String, family: String, feature: String,
-                code: String, aggregation: String, value: Double) {
-        self.caseID = caseID
-        self.variantID = variantID
-        self.perturbation = perturbation
-        self.family = family
-        self.feature = feature
-        self.code = code
-        self.aggregation = aggregation
-        self.value = value
-    }
-
-    public static let header = ["case_id", "variant_id", "perturbation", "family", "feature", "ibsi_code", "aggregation", "value"]
-    public var row: [String] { [caseID, variantID, perturbation, family, feature, code, aggregation, Number.format(value)] }
-}
-
-/// The stability of one feature under one perturbation group: a row of `stability.csv`.
-public struct StabilityRecord: Sendable, Hashable {
-    public var perturbation: String
-    public var family: String
-    public var feature: String
-    public var code: String
-    public var aggregation: String
-    public var statistic: String
-    public var estimate: Double
-    public var lower: Double
-    public var upper: Double
-    /// Koo & Li class of the lower confidence bound.
-    public var kooLi: String
-    public var robust: Bool
-    /// Cases used (complete across the group's variants) and raters (original + variants).
-    public var cases: Int
-    public var raters: Int
-
-    public static let header = ["perturbation", "family", "feature", "ibsi_code", "aggregation", "statistic", "estimate",
-                                "ci_low", "ci_high", "koo_li", "robust", "cases", "raters"]
-    public var row: [String] {
-        [perturbation, family, feature, code, aggregation, statistic, Number.format(estimate), Number.format(lower),
-         Number.format(upper), kooLi, robust ? "true" : "false", String(cases), String(raters)]
-    }
-}
 
 /// Scores every feature's stability per perturbation group from the long feature table.
 ///
@@ -59,7 +8,7 @@ public struct StabilityRecord: Sendable, Hashable {
 /// Subjects are cases; a case missing any of the group's values (a skipped variant, a NaN feature) is left
 /// out (listwise deletion). Fewer than two complete cases give NaN.
 public enum StabilityAnalysis {
-    public static func analyse(_ records: [FeatureRecord], settings: StabilitySettings) -> [StabilityRecord] {
+    public static func analyse(_ records: [FeatureValue], settings: StabilitySettings) -> [StabilityResult] {
         guard let form = IntraclassCorrelation.Form(rawValue: settings.statistic) else { return [] }
         // Variant order and groups as they appear in the table; cases in table order.
         var variantOrder: [String] = [], groupOf: [String: String] = [:], caseOrder: [String] = []
@@ -73,9 +22,9 @@ public enum StabilityAnalysis {
                 variantOrder.append(r.variantID)
             }
             if seenCases.insert(r.caseID).inserted { caseOrder.append(r.caseID) }
-            let key = r.code + "|" + r.aggregation
+            let key = r.ibsiCode + "|" + r.aggregation
             if featureInfo[key] == nil {
-                featureInfo[key] = (r.family, r.feature, r.code, r.aggregation)
+                featureInfo[key] = (r.family, r.feature, r.ibsiCode, r.aggregation)
                 featureOrder.append(key)
             }
             values[key, default: [:]][r.caseID, default: [:]][r.variantID] = r.value
@@ -92,7 +41,7 @@ public enum StabilityAnalysis {
         }
         if groups.count > 1 { groups.append(("all", perturbed)) }
 
-        var results: [StabilityRecord] = []
+        var results: [StabilityResult] = []
         for group in groups {
             let raters = [Variant.original.id] + group.variants
             for key in featureOrder {
@@ -108,10 +57,10 @@ public enum StabilityAnalysis {
                     (estimate, lower, upper) = (icc.estimate, icc.lower, icc.upper)
                 }
                 let judged = settings.metric == .ciLow ? lower : estimate
-                results.append(StabilityRecord(
-                    perturbation: group.name, family: info.family, feature: info.feature, code: info.code,
-                    aggregation: info.aggregation, statistic: settings.statistic, estimate: estimate, lower: lower,
-                    upper: upper, kooLi: ReliabilityClass(icc: lower)?.rawValue ?? "", robust: judged >= settings.threshold,
+                results.append(StabilityResult(
+                    perturbation: group.name, family: info.family, feature: info.feature, ibsiCode: info.code,
+                    aggregation: info.aggregation, statistic: settings.statistic, estimate: estimate, ciLow: lower,
+                    ciHigh: upper, kooLi: ReliabilityClass(icc: lower)?.rawValue ?? "", robust: judged >= settings.threshold,
                     cases: table.count, raters: raters.count))
             }
         }

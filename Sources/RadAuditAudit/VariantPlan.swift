@@ -1,5 +1,6 @@
 import RadAuditExtraction
 import RadAuditPerturbation
+import RadAuditCore
 
 /// One step of a variant: a perturbation of the image and mask, or a change of the extraction settings
 /// (resampling replaces the extraction's spacing, so that the image is interpolated once).
@@ -114,13 +115,3 @@ public enum VariantPlan {
     }
 }
 
-/// Number formatting shared by identifiers and tables: the shortest decimal that round-trips a Double,
-/// integers without a fraction, `NaN`, `inf`, `-inf`.
-public enum Number {
-    public static func format(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
-    }
-}

@@ -1,9 +1,10 @@
+import Foundation
 import RadAuditFeatures
 import RadAuditPreprocessing
 
 /// The `extraction:` section of a protocol: how an image and mask become IBSI features.
 /// Every key is documented in `protocols/README.md`.
-public struct ExtractionSettings: Sendable, Hashable, Decodable {
+public struct ExtractionSettings: Sendable, Hashable, Codable {
     public var interpolation: InterpolationSettings?
     public var resegmentation: ResegmentationSettings?
     public var discretisation: DiscretisationSettings
@@ -42,11 +43,11 @@ public struct ExtractionSettings: Sendable, Hashable, Decodable {
     }
 }
 
-extension FeatureFamily: Decodable {}
+extension FeatureFamily: Codable {}
 
 /// Image and mask interpolation to a new voxel spacing on the IBSI grid.
-public struct InterpolationSettings: Sendable, Hashable, Decodable {
-    public enum Interpolator: String, Sendable, Hashable, Decodable { case nearest, linear, cubic }
+public struct InterpolationSettings: Sendable, Hashable, Codable {
+    public enum Interpolator: String, Sendable, Hashable, Codable { case nearest, linear, cubic }
 
     /// New spacing in mm: 3 values (x, y, z), or 2 for in-plane interpolation only.
     public var spacing: [Double]
@@ -99,7 +100,7 @@ public struct InterpolationSettings: Sendable, Hashable, Decodable {
 }
 
 /// Range re-segmentation and outlier filtering.
-public struct ResegmentationSettings: Sendable, Hashable, Decodable {
+public struct ResegmentationSettings: Sendable, Hashable, Codable {
     public var lower: Double?
     public var upper: Double?
     public var outlierSigma: Double?
@@ -131,6 +132,12 @@ public struct ResegmentationSettings: Sendable, Hashable, Decodable {
         }
     }
 
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if lower != nil || upper != nil { try c.encode([lower, upper], forKey: .range) }
+        try c.encodeIfPresent(outlierSigma, forKey: .outlierSigma)
+    }
+
     /// The re-segmentation these settings describe.
     public var resegmentation: Resegmentation {
         let range: ClosedRange<Double>? = (lower == nil && upper == nil) ? nil : (lower ?? -.infinity)...(upper ?? .infinity)
@@ -140,7 +147,7 @@ public struct ResegmentationSettings: Sendable, Hashable, Decodable {
 
 /// One discretisation setting: `{method: none}`, `{method: fixed_bin_size, bin_width: w}` or
 /// `{method: fixed_bin_number, bins: n}` (the method may be left out when `bin_width` or `bins` is given).
-public enum DiscretisationMethod: Sendable, Hashable, Decodable {
+public enum DiscretisationMethod: Sendable, Hashable, Codable {
     case none
     case fixedBinSize(Double)
     case fixedBinNumber(Int)
@@ -174,8 +181,23 @@ public enum DiscretisationMethod: Sendable, Hashable, Decodable {
     }
 }
 
+extension DiscretisationMethod {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .none: try c.encode("none", forKey: .method)
+        case .fixedBinSize(let width):
+            try c.encode("fixed_bin_size", forKey: .method)
+            try c.encode(width, forKey: .binWidth)
+        case .fixedBinNumber(let bins):
+            try c.encode("fixed_bin_number", forKey: .method)
+            try c.encode(bins, forKey: .bins)
+        }
+    }
+}
+
 /// Discretisation for texture matrices, the intensity histogram and the intensity-volume histogram.
-public struct DiscretisationSettings: Sendable, Hashable, Decodable {
+public struct DiscretisationSettings: Sendable, Hashable, Codable {
     /// Texture families; default fixed bin number 32.
     public var texture: DiscretisationMethod
     /// Intensity histogram; default = `texture`.
@@ -202,7 +224,7 @@ public struct DiscretisationSettings: Sendable, Hashable, Decodable {
 }
 
 /// Texture matrix settings.
-public struct TextureSettings: Sendable, Hashable, Decodable {
+public struct TextureSettings: Sendable, Hashable, Codable {
     public var dimensions: [TextureDimension]
     /// GLCM Chebyshev distance δ.
     public var glcmDistance: Int
@@ -246,7 +268,24 @@ public struct TextureSettings: Sendable, Hashable, Decodable {
     }
 }
 
-extension TextureDimension: Decodable {}
+extension TextureDimension: Codable {}
+
+extension ExtractionSettings {
+    /// Version of ``canonicalEncoding``: raise it whenever the meaning of a setting changes, so that results cached
+    /// under the old meaning are never reused.
+    public static let canonicalEncodingVersion = 1
+
+    /// The settings as canonical text: versioned JSON with sorted keys, every default written out, independent of
+    /// how Swift prints the types. Equal settings give equal text; the resume cache keys results by it.
+    public var canonicalEncoding: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
+        // Every member is a number, a string or a list of them: encoding cannot fail.
+        let json = try! encoder.encode(self)
+        return "extraction-settings-v\(Self.canonicalEncodingVersion):" + String(decoding: json, as: UTF8.self)
+    }
+}
 
 extension InterpolationSettings {
     /// The preprocessing step these settings describe (two spacings: in-plane only).

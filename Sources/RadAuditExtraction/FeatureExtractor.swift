@@ -152,23 +152,20 @@ public struct FeatureExtractor: Sendable {
     /// `intensities` the intensities inside the intensity mask.
     private func features(region: RegionOfInterest, padded: RegionOfInterest, intensities: [Double]) throws -> [Feature] {
         // Each discretisation the families need is made once: texture, histogram and IVH often share one.
-        let methods = settings.discretisation
-        var needed: [DiscretisationMethod] = []
-        if settings.families.contains(where: \.isTexture) { needed.append(methods.texture) }
-        if settings.families.contains(.intensityHistogram) { needed.append(methods.histogram) }
-        if settings.families.contains(.intensityVolumeHistogram), methods.ivh != .none { needed.append(methods.ivh) }
         var made: [DiscretisationMethod: DiscretisedRegion] = [:]
-        for method in needed where made[method] == nil {
+        for method in settings.families.compactMap({ FamilyRegistry.discretisation(for: $0, settings: settings) })
+        where made[method] == nil {
             made[method] = try discretisation(method).apply(to: region)
         }
-        let discretised = made
+        let inputs = FamilyInputs(settings: settings, region: region, padded: padded, intensities: intensities,
+                                  discretised: made)
         // Families are independent: compute them on all cores, then concatenate in IBSI order. Morphology comes
         // first and in two parts, its shape and Moran's I / Geary's C, the two longest computations.
         let parts = settings.families.flatMap { $0 == .morphology ? [Part.family($0), .spatialAutocorrelation] : [.family($0)] }
         return try parts.concurrentMap(width: threads) { part in
             switch part {
             case .family(let family):
-                try compute(family, region: region, padded: padded, intensities: intensities, discretised: discretised)
+                try FamilyRegistry.compute(family, from: inputs)
             case .spatialAutocorrelation: MorphologicalFeatures.spatialAutocorrelation(region)
             }
         }.flatMap { $0 }
@@ -185,69 +182,12 @@ public struct FeatureExtractor: Sendable {
     /// Threads one extraction may use.
     private var threads: Int { concurrent ? ProcessInfo.processInfo.activeProcessorCount : 1 }
 
-    /// One family; `discretised` holds the discretisations `features` made, by method.
-    private func compute(_ family: FeatureFamily, region: RegionOfInterest, padded: RegionOfInterest, intensities: [Double],
-                         discretised: [DiscretisationMethod: DiscretisedRegion]) throws -> [Feature] {
-        let dimensions = Set(settings.texture.dimensions)
-        let t = settings.texture
-        let texture = discretised[settings.discretisation.texture]
-        switch family {
-        case .morphology:
-            return MorphologicalFeatures.shape(region)
-        case .localIntensity:
-            return LocalIntensityFeatures.compute(padded)
-        case .intensityStatistics:
-            return IntensityStatisticsFeatures.compute(intensities)
-        case .intensityHistogram:
-            let histogram = discretised[settings.discretisation.histogram]!
-            return IntensityHistogramFeatures.compute(levels: histogram.levels, levelCount: histogram.levelCount)
-        case .intensityVolumeHistogram:
-            return intensityVolumeHistogram(intensities, discretised: discretised[settings.discretisation.ivh])
-        case .glcm:
-            return GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance)
-        case .glrlm:
-            return GreyLevelRunLengthFeatures.compute(texture!, dimensions: dimensions)
-        case .glszm:
-            return GreyLevelSizeZoneFeatures.compute(texture!, dimensions: dimensions)
-        case .gldzm:
-            return GreyLevelDistanceZoneFeatures.compute(texture!, dimensions: dimensions)
-        case .ngtdm:
-            return NeighbourhoodGreyToneDifferenceFeatures.compute(texture!, dimensions: dimensions, distance: t.ngtdmDistance)
-        case .ngldm:
-            return NeighbouringGreyLevelDependenceFeatures.compute(texture!, dimensions: dimensions,
-                                                                   distance: t.ngldmDistance, coarseness: t.ngldmAlpha)
-        }
-    }
-
     /// The preprocessing discretisation for a protocol setting, anchored at the re-segmentation lower bound.
     private func discretisation(_ method: DiscretisationMethod) -> Discretisation {
         switch method {
         case .none: .none
         case .fixedBinNumber(let bins): .fixedBinNumber(bins)
         case .fixedBinSize(let width): .fixedBinSize(width: width, lowerBound: settings.resegmentation?.lower)
-        }
-    }
-
-    /// IVH features for the three IBSI cases: calibrated discrete intensities (`none`), calibrated continuous
-    /// intensities (fixed bin size, bin centres) and arbitrary units (fixed bin number, bin numbers).
-    /// `discretised` is the region discretised by the IVH method (nil for `none`).
-    private func intensityVolumeHistogram(_ values: [Double], discretised: DiscretisedRegion?) -> [Feature] {
-        guard let minimum = values.min(), let maximum = values.max() else { return [] }
-        let range = settings.resegmentation
-        switch settings.discretisation.ivh {
-        case .none:
-            let lowest = range?.lower ?? minimum
-            let highest = range?.upper.map { $0.isFinite ? $0 : maximum } ?? maximum
-            return IntensityVolumeHistogramFeatures.compute(values, lowest: lowest, highest: highest, step: 1)
-        case .fixedBinSize(let width):
-            let lowest = range?.lower ?? minimum
-            let highest = range?.upper ?? maximum
-            let centres = discretised!.levels.filter { $0 > 0 }.map { lowest + (Double($0) - 0.5) * width }
-            return IntensityVolumeHistogramFeatures.compute(centres, lowest: lowest + 0.5 * width,
-                                                            highest: highest - 0.5 * width, step: width)
-        case .fixedBinNumber(let bins):
-            let levels = discretised!.levels.filter { $0 > 0 }.map(Double.init)
-            return IntensityVolumeHistogramFeatures.compute(levels, lowest: 1, highest: Double(bins), step: 1)
         }
     }
 }

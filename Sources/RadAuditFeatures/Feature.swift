@@ -7,22 +7,36 @@ public enum FeatureFamily: String, Sendable, CaseIterable, Hashable {
     case intensityVolumeHistogram = "intensity_volume_histogram"
     case glcm, glrlm, glszm, gldzm, ngtdm, ngldm
 
-    /// IBSI family code (e.g. `LFYI` for the GLCM).
-    public var ibsiCode: String {
+    /// What IBSI calls the family: its permanent code, the abbreviation of its feature names' subscripts and its
+    /// name; and whether it is computed from texture matrices of discretised grey levels. The one place a family
+    /// describes itself.
+    private var identity: (code: String, abbreviation: String, name: String, isTexture: Bool) {
         switch self {
-        case .morphology: "HCUG"
-        case .localIntensity: "9ST6"
-        case .intensityStatistics: "UHIW"
-        case .intensityHistogram: "ZVCW"
-        case .intensityVolumeHistogram: "P88C"
-        case .glcm: "LFYI"
-        case .glrlm: "TP0I"
-        case .glszm: "9SAK"
-        case .gldzm: "VMDZ"
-        case .ngtdm: "IPET"
-        case .ngldm: "REK0"
+        case .morphology: ("HCUG", "MORPH", "morphology", false)
+        case .localIntensity: ("9ST6", "LI", "local intensity", false)
+        case .intensityStatistics: ("UHIW", "IS", "intensity statistics", false)
+        case .intensityHistogram: ("ZVCW", "IH", "intensity histogram", false)
+        case .intensityVolumeHistogram: ("P88C", "IVH", "intensity-volume histogram", false)
+        case .glcm: ("LFYI", "CM", "grey level co-occurrence matrix", true)
+        case .glrlm: ("TP0I", "RLM", "grey level run length matrix", true)
+        case .glszm: ("9SAK", "SZM", "grey level size zone matrix", true)
+        case .gldzm: ("VMDZ", "DZM", "grey level distance zone matrix", true)
+        case .ngtdm: ("IPET", "NGTDM", "neighbourhood grey tone difference matrix", true)
+        case .ngldm: ("REK0", "NGLDM", "neighbouring grey level dependence matrix", true)
         }
     }
+
+    /// IBSI family code (e.g. `LFYI` for the GLCM).
+    public var ibsiCode: String { identity.code }
+
+    /// IBSI abbreviation in feature-name subscripts (e.g. `CM` for the GLCM).
+    public var abbreviation: String { identity.abbreviation }
+
+    /// Readable name (e.g. `grey level co-occurrence matrix`).
+    public var name: String { identity.name }
+
+    /// Whether the family is computed from texture matrices of discretised grey levels.
+    public var isTexture: Bool { identity.isTexture }
 }
 
 /// How texture matrices or features are combined across slices and directions (IBSI 1, section
@@ -94,12 +108,27 @@ public struct Feature: Sendable, Hashable {
     }
 }
 
-public extension FeatureFamily {
-    /// Whether the family is computed from texture matrices of discretised grey levels.
-    var isTexture: Bool {
-        switch self {
-        case .glcm, .glrlm, .glszm, .gldzm, .ngtdm, .ngldm: true
-        default: false
-        }
+/// One IBSI feature of a family: the manual's name and permanent code bound to the value the feature takes on
+/// `Source`, the quantities the family computes once per matrix or ROI. The formula is documented on the property
+/// of `Source` that the definition reads.
+struct FeatureDefinition<Source>: Sendable {
+    /// Feature name as in the IBSI reference manual.
+    let name: String
+    /// IBSI 4-character identifier.
+    let code: String
+    /// The feature's value; NaN where it is undefined.
+    let value: @Sendable (Source) -> Double
+
+    init(_ name: String, _ code: String, _ value: @escaping @Sendable (Source) -> Double) {
+        self.name = name
+        self.code = code
+        self.value = value
+    }
+}
+
+extension Array {
+    /// The value of every definition on `source`, in definition order.
+    func values<Source>(of source: Source) -> [Double] where Element == FeatureDefinition<Source> {
+        map { $0.value(source) }
     }
 }

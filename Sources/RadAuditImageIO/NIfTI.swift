@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditCore
 
 /// NIfTI-1 and NIfTI-2 images: `.nii`, `.nii.gz`, and `.hdr`/`.img` pairs (each optionally gzipped).
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import RadAuditConcurrency
 import RadAuditAudit
+import RadAuditCore
 
 /// The HTML report of an audit: one self-contained page (inline CSS and SVG, a small optional script for
 /// sorting tables; no external resources), readable on screen and printed. Given the same tables and `generated`

@@ -2,6 +2,8 @@ import Foundation
 import RadAuditAudit
 import RadAuditConcurrency
 import RadAuditImageIO
+import RadAuditCore
+import RadAuditProvenance
 
 /// Writes `report.html` and `provenance.provx` of an audit directory from its tables (the end of `radaudit audit`,
 /// and `radaudit report DIR`).

@@ -1,4 +1,6 @@
 import Foundation
+import RadAuditCore
+import RadAuditAudit
 
 /// HTML text: escaping and the building blocks of RadAudit's self-contained pages. Every string that comes from
 /// data goes through ``escape(_:)``; markup is only ever written by this module.
@@ -23,20 +25,7 @@ enum HTML {
     }
 
     /// A number for display: `NaN` as "n/a", infinities as ±∞, otherwise `digits` significant digits.
-    static func number(_ value: Double, digits: Int = 4) -> String {
-        if value.isNaN { return "n/a" }
-        if value.isInfinite { return value < 0 ? "−∞" : "∞" }
-        if value == 0 { return "0" }
-        let magnitude = abs(value)
-        if magnitude >= 1e6 || magnitude < 1e-3 { return String(format: "%.\(max(digits - 1, 0))e", value) }
-        let decimals = max(0, digits - 1 - Int(floor(log10(magnitude))))
-        var text = DecimalText.fixed(value, decimals: decimals)
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        return text.hasPrefix("-") ? "−" + text.dropFirst() : text
-    }
+    static func number(_ value: Double, digits: Int = 4) -> String { Number.readable(value, digits: digits) }
 
     /// An agreement statistic with three decimals (`n/a` for NaN).
     static func statistic(_ value: Double) -> String {

@@ -1,4 +1,6 @@
 import Foundation
+import RadAuditCore
+import RadAuditAudit
 
 /// A linear map from a data interval to a pixel interval.
 struct LinearScale {

@@ -1,5 +1,6 @@
 import Foundation
 import RadAuditStatistics
+import RadAuditAudit
 
 /// The inline SVG charts of the site report.
 enum SiteCharts {

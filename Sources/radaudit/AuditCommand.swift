@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RadAuditAudit
-import RadAuditImageIO
 import RadAuditReporting
 
 struct AuditCommand: ParsableCommand {
@@ -42,28 +41,16 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
-        let auditProtocol = try AuditProtocol.load(`protocol`)
-        var cohort = try Cohort.load(cases)
-        if let shard { cohort = cohort.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element) }
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: `protocol`)),
-                             to: URL(fileURLWithPath: output).appendingPathComponent("protocol.yaml").path)
-        let runner = AuditRunner(auditProtocol: auditProtocol, cases: cohort, outputDirectory: output, jobs: jobs,
-                                 resume: resume, exportVariants: exportVariants)
+        let pipeline = AuditPipeline(protocolPath: `protocol`, casesPath: cases, output: output, jobs: jobs, resume: resume,
+                                     shard: shard.map { ($0.index, $0.count) }, exportVariants: exportVariants)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
-        let started = Date()
-        let run = try runner.run { done, total in bar.update(done, of: total) }
+        let summary = try pipeline.run { done, total in bar.update(done, of: total) }
         bar.finish()
-        let tables = AuditTables(run: run, cases: cohort)
-        _ = try tables.write(to: output, stability: auditProtocol.stability, concurrency: jobs)
-        try RunRecord(seed: runner.seed, jobs: jobs, started: started, finished: Date()).write(to: output)
-        try AuditReportWriter.write(directory: output, concurrency: jobs)
-        let skipped = tables.errors.count - tables.failures.count
-        if skipped > 0 {
-            FileHandle.standardError.write(Data("radaudit: \(skipped) variant(s) skipped; see \(output)/errors.csv\n".utf8))
+        if summary.skipped > 0 {
+            FileHandle.standardError.write(Data("radaudit: \(summary.skipped) variant(s) skipped; see \(output)/errors.csv\n".utf8))
         }
-        if !tables.failures.isEmpty {
-            FileHandle.standardError.write(Data("radaudit: \(tables.failures.count) of \(run.outcomes.count) case × variant runs failed; see \(output)/errors.csv\n".utf8))
+        if summary.failed > 0 {
+            FileHandle.standardError.write(Data("radaudit: \(summary.failed) of \(summary.runs) case × variant runs failed; see \(output)/errors.csv\n".utf8))
             throw ExitCode(3)
         }
     }

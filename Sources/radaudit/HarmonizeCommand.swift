@@ -3,6 +3,7 @@ import Foundation
 import RadAuditAudit
 import RadAuditImageIO
 import RadAuditStatistics
+import RadAuditCore
 
 /// `radaudit harmonize`: ComBat harmonisation of the feature columns of a wide table.
 struct HarmonizeCommand: ParsableCommand {

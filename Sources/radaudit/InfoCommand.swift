@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RadAuditAudit
 import RadAuditImageIO
+import RadAuditCore
 
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Foundation
 import RadAuditAudit
 import RadAuditImageIO
 import RadAuditReporting
+import RadAuditCore
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

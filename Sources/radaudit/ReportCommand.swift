@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RadAuditReporting
+import RadAuditAudit
+import RadAuditProvenance
 
 /// `radaudit report DIR`: re-renders an audit directory's report and provenance record from its tables.
 struct ReportCommand: ParsableCommand {

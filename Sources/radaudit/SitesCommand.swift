@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RadAuditReporting
 import RadAuditStatistics
+import RadAuditAudit
+import RadAuditProvenance
 
 /// `radaudit sites`: per-feature tests for site (scanner, centre) effects before pooling, optionally ComBat
 /// harmonisation and the same tests after it, with an HTML report and a provenance record.

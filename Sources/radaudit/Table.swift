@@ -1,5 +1,6 @@
 import Foundation
 import RadAuditAudit
+import RadAuditCore
 
 /// A CSV table read into memory: a header row and rows of text cells (all rows as long as the header).
 struct Table {

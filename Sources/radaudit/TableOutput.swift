@@ -1,6 +1,7 @@
 import Foundation
 import RadAuditAudit
 import RadAuditImageIO
+import RadAuditCore
 
 /// Writes CSV output: numbers as the shortest round-trip decimal, NaN as `NaN`, infinities as `inf`/`-inf`.
 enum TableOutput {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RadAuditReporting
+import RadAuditAudit
+import RadAuditProvenance
 
 /// `radaudit validate FILE.provx`: validates a provenance record with libxml2.
 struct ValidateCommand: ParsableCommand {

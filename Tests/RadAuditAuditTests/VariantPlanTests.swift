@@ -29,11 +29,11 @@ private let chained = ProtocolPerturbations(
     // Shrout & Fleiss (1979) Table 2: 6 targets × 4 judges; ICC(1,1) = .17, ICC(A,1) = .29, ICC(C,1) = .71.
     let ratings: [[Double]] = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
     let judges = ["original", "j2", "j3", "j4"]
-    var records: [FeatureRecord] = []
+    var records: [FeatureValue] = []
     for (i, row) in ratings.enumerated() {
         for (j, value) in row.enumerated() {
-            records.append(FeatureRecord(caseID: "t\(i)", variantID: judges[j], perturbation: j == 0 ? "none" : "judge",
-                                         family: "f", feature: "x", code: "X", aggregation: "none", value: value))
+            records.append(FeatureValue(caseID: "t\(i)", variantID: judges[j], perturbation: j == 0 ? "none" : "judge",
+                                         family: "f", feature: "x", ibsiCode: "X", aggregation: "none", value: value))
         }
     }
     for (form, expected) in [("ICC(1,1)", 0.17), ("ICC(A,1)", 0.29), ("ICC(C,1)", 0.71)] {

@@ -2,6 +2,7 @@ import Foundation
 import RadAuditAudit
 import RadAuditTestSupport
 import Testing
+import RadAuditCore
 
 /// Runs the statistics commands on inputs built from the reference vectors
 /// (`Tests/RadAuditStatisticsTests/Vectors`, see `/work/shared/docs/statistics.md`) and compares their output.

@@ -44,7 +44,7 @@ private typealias Fixture = DirectionalTextureFixture
                                            .averaged3D, .merged3D]
         #expect(features.count == 150)
         #expect(features.map(\.aggregation) == aggregations.flatMap { Array(repeating: $0, count: 25) })
-        #expect(features.prefix(25).map(\.code) == GreyLevelCooccurrenceMatrix.featureDefinitions.map(\.code))
+        #expect(features.prefix(25).map(\.code) == GreyLevelCooccurrenceMatrix.features.map(\.code))
         #expect(features.allSatisfy { $0.family == .glcm })
 
         let threeDOnly = GreyLevelCooccurrenceFeatures.compute(DigitalPhantom.discretised, dimensions: [.threeD])

@@ -19,7 +19,7 @@ import RadAuditPreprocessing
     #expect(features.allSatisfy { $0.family == .gldzm })
     let aggregations: [Aggregation] = [.slice2D, .volume3D]
     #expect(features.map(\.aggregation) == aggregations.flatMap { Array(repeating: $0, count: 16) })
-    #expect(features.prefix(16).map(\.code) == GreyLevelDistanceZoneFeatures.definitions.map(\.code))
+    #expect(features.prefix(16).map(\.code) == GreyLevelDistanceZoneFeatures.features.map(\.code))
 }
 
 /// A 5×5 slice of grey level 1 around a single voxel of grey level 2: zones (1, distance 1) and (2, distance 3).

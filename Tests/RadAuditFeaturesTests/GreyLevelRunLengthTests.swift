@@ -24,7 +24,7 @@ private typealias Fixture = DirectionalTextureFixture
                                            .averaged3D, .merged3D]
         #expect(features.count == 96)
         #expect(features.map(\.aggregation) == aggregations.flatMap { Array(repeating: $0, count: 16) })
-        #expect(features.prefix(16).map(\.code) == GreyLevelRunLengthMatrix.featureDefinitions.map(\.code))
+        #expect(features.prefix(16).map(\.code) == GreyLevelRunLengthMatrix.features.map(\.code))
         #expect(features.allSatisfy { $0.family == .glrlm })
         let twoPointFiveDOnly = GreyLevelRunLengthFeatures.compute(DigitalPhantom.discretised,
                                                                    dimensions: [.twoPointFiveD])

@@ -21,8 +21,8 @@ import RadAuditPreprocessing
     #expect(features.allSatisfy { $0.family == .glszm })
     let aggregations: [Aggregation] = [.slice2D, .volume25D, .volume3D]
     #expect(features.map(\.aggregation) == aggregations.flatMap { Array(repeating: $0, count: 16) })
-    #expect(features.prefix(16).map(\.code) == GreyLevelSizeZoneFeatures.definitions.map(\.code))
-    #expect(features.prefix(16).map(\.name) == GreyLevelSizeZoneFeatures.definitions.map(\.name))
+    #expect(features.prefix(16).map(\.code) == GreyLevelSizeZoneFeatures.features.map(\.code))
+    #expect(features.prefix(16).map(\.name) == GreyLevelSizeZoneFeatures.features.map(\.name))
     let threeD = GreyLevelSizeZoneFeatures.compute(DigitalPhantom.discretised, dimensions: [.threeD])
     #expect(threeD == Array(features.suffix(16)))
 }

@@ -21,7 +21,7 @@ import RadAuditPreprocessing
     #expect(features.allSatisfy { $0.family == .ngldm })
     let aggregations: [Aggregation] = [.slice2D, .volume25D, .volume3D]
     #expect(features.map(\.aggregation) == aggregations.flatMap { Array(repeating: $0, count: 17) })
-    #expect(features.suffix(17).map(\.code) == NeighbouringGreyLevelDependenceFeatures.definitions.map(\.code))
+    #expect(features.suffix(17).map(\.code) == NeighbouringGreyLevelDependenceFeatures.features.map(\.code))
 }
 
 /// A row of grey levels 1, 2, 3: with α = 0 no neighbour is dependent (j = 1 for all voxels); with α = 1 every

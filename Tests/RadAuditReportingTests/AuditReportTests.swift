@@ -1,7 +1,10 @@
 import Foundation
-@testable import RadAuditReporting
-import RadAuditAudit
 import Testing
+import RadAuditCore
+@testable import RadAuditAudit
+@testable import RadAuditProvenance
+@testable import RadAuditReporting
+import RadAuditAuditFixtures
 
 private func render(_ results: AuditResults) -> String {
     AuditReport.render(results, generated: Fixture.generated)

@@ -1,6 +1,9 @@
 import Foundation
-@testable import RadAuditReporting
 import Testing
+@testable import RadAuditAudit
+@testable import RadAuditProvenance
+@testable import RadAuditReporting
+import RadAuditAuditFixtures
 
 /// A deterministic three-site cohort: features 0–2 carry a site shift, feature 3 is bimodal within sites.
 private func cohort(harmonised: Bool) -> SiteAnalysis {

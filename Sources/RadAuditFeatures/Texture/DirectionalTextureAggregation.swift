@@ -3,15 +3,16 @@
 protocol DirectionalTextureMatrix {
     /// The feature family computed from the matrix.
     static var family: FeatureFamily { get }
-    /// Manual name and IBSI code of each feature, in manual order (the order of `featureValues()`).
-    static var featureDefinitions: [(name: String, code: String)] { get }
+    /// What the features of a matrix with counts read, computed once per matrix.
+    associatedtype Summary
+    /// Every feature in manual order, each bound to the quantity of `Summary` it reads.
+    static var features: [FeatureDefinition<Summary>] { get }
     /// Whether the matrix holds no counts, e.g. a slice without any voxel pair or run along the direction.
     var isEmpty: Bool { get }
     /// Adds the counts of `other`, a matrix of the same region and grey levels, to this matrix.
     mutating func merge(_ other: Self)
-    /// Every feature in the order of `featureDefinitions`; NaN where a feature is undefined for the matrix,
-    /// and for all features when the matrix holds no counts.
-    func featureValues() -> [Double]
+    /// The summary of a matrix with counts; nil when it holds none (all its features are then undefined).
+    func summary() -> Summary?
 }
 
 /// The IBSI aggregation of directional texture matrices (manual, "Aggregating features" of the GLCM and
@@ -42,7 +43,7 @@ enum DirectionalTextureAggregation {
         dimensions: Set<TextureDimension>,
         matrixAlong: (_ direction: SIMD3<Int>, _ slices: Range<Int>) -> Matrix
     ) -> [Feature] {
-        let featureCount = Matrix.featureDefinitions.count
+        let featureCount = Matrix.features.count
         var aggregated: [(Aggregation, [Double])] = []
 
         if dimensions.contains(.twoD) {
@@ -64,19 +65,25 @@ enum DirectionalTextureAggregation {
         if dimensions.contains(.twoPointFiveD) {
             let inPlane = Array(volumeMatrices.prefix(Neighbourhood.directions2D.count))
             aggregated.append((.directionMerged25D, FeatureMean(featureCount: featureCount, of: inPlane).values))
-            aggregated.append((.merged25D, merging(inPlane).featureValues()))
+            aggregated.append((.merged25D, values(of: merging(inPlane))))
         }
         if dimensions.contains(.threeD) {
             aggregated.append((.averaged3D, FeatureMean(featureCount: featureCount, of: volumeMatrices).values))
-            aggregated.append((.merged3D, merging(volumeMatrices).featureValues()))
+            aggregated.append((.merged3D, values(of: merging(volumeMatrices))))
         }
 
         return aggregated.flatMap { aggregation, values in
-            zip(Matrix.featureDefinitions, values).map { definition, value in
+            zip(Matrix.features, values).map { definition, value in
                 Feature(family: Matrix.family, name: definition.name, code: definition.code,
                         aggregation: aggregation, value: value)
             }
         }
+    }
+
+    /// Every feature of `matrix` in manual order; NaN for all when it holds no counts.
+    fileprivate static func values<Matrix: DirectionalTextureMatrix>(of matrix: Matrix) -> [Double] {
+        guard let summary = matrix.summary() else { return Array(repeating: .nan, count: Matrix.features.count) }
+        return Matrix.features.values(of: summary)
     }
 
     /// The element-wise sum of `matrices` (at least one).
@@ -102,8 +109,8 @@ private struct FeatureMean {
 
     /// Adds the features of `matrix` unless it holds no counts.
     mutating func add<Matrix: DirectionalTextureMatrix>(_ matrix: Matrix) {
-        guard !matrix.isEmpty else { return }
-        for (index, value) in matrix.featureValues().enumerated() where !value.isNaN {
+        guard let summary = matrix.summary() else { return }
+        for (index, value) in Matrix.features.values(of: summary).enumerated() where !value.isNaN {
             sums[index] += value
             counts[index] += 1
         }

@@ -1,5 +1,6 @@
 import Foundation
 import RadAuditAudit
+import RadAuditCore
 
 /// What `radaudit sites` found: per-feature site-effect tests on a wide table and, with `--harmonize`, the same
 /// tests after ComBat, with the values needed to draw the report.
@@ -112,13 +113,13 @@ public enum HarmonisationChecks {
             let v = cramersV(covariate.values, sites)
             if v >= 0.8 {
                 warnings.append("covariate '\(covariate.name)' is \(v >= 1 - 1e-12 ? "completely" : "strongly") confounded with "
-                                + "site (Cramér's V = \(HTML.number(v, digits: 3))): ComBat cannot separate its effect from the site's")
+                                + "site (Cramér's V = \(Number.readable(v, digits: 3))): ComBat cannot separate its effect from the site's")
             }
         }
         for covariate in continuous {
             let eta = correlationRatio(covariate.values, sites)
             if eta >= 0.8 {
-                warnings.append("covariate '\(covariate.name)' is strongly confounded with site (η² = \(HTML.number(eta, digits: 3))): "
+                warnings.append("covariate '\(covariate.name)' is strongly confounded with site (η² = \(Number.readable(eta, digits: 3))): "
                                 + "ComBat cannot separate its effect from the site's")
             }
         }

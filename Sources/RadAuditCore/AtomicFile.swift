@@ -15,11 +15,18 @@ public enum AtomicFile {
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw ImageIOError(path, "cannot be written (\(error.localizedDescription))")
+            throw FileWriteError(path: path, problem: "cannot be written (\(error.localizedDescription))")
         }
     }
 
     public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
     }
+}
+
+/// Why an output file could not be written, naming the file.
+public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var path: String
+    public var problem: String
+    public var description: String { "\(path): \(problem)" }
 }

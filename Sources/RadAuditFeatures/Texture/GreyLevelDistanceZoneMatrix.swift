@@ -8,24 +8,24 @@ import RadAuditPreprocessing
 /// the volume); voxels on the edge have distance 1. The matrix counts zones `d_ij` by grey level `i` and
 /// distance `j`; `N_s` is the number of zones and `N_v` the number of intensity-mask voxels.
 public enum GreyLevelDistanceZoneFeatures {
-    /// Names and IBSI codes of the 16 features, in the order of the manual.
-    static let definitions: [(name: String, code: String)] = [
-        ("Small distance emphasis", "0GBI"),
-        ("Large distance emphasis", "MB4I"),
-        ("Low grey level zone emphasis", "S1RA"),
-        ("High grey level zone emphasis", "K26C"),
-        ("Small distance low grey level emphasis", "RUVG"),
-        ("Small distance high grey level emphasis", "DKNJ"),
-        ("Large distance low grey level emphasis", "A7WM"),
-        ("Large distance high grey level emphasis", "KLTH"),
-        ("Grey level non-uniformity", "VFT7"),
-        ("Normalised grey level non-uniformity", "7HP3"),
-        ("Zone distance non-uniformity", "V294"),
-        ("Normalised zone distance non-uniformity", "IATH"),
-        ("Zone percentage", "VIWW"),
-        ("Grey level variance", "QK93"),
-        ("Zone distance variance", "7WT1"),
-        ("Zone distance entropy", "GBDU"),
+    /// The 16 features in manual order, each bound to the group count matrix quantity it reads.
+    static let features: [FeatureDefinition<GroupCountMatrix>] = [
+        .init("Small distance emphasis", "0GBI", \.smallAttributeEmphasis),
+        .init("Large distance emphasis", "MB4I", \.largeAttributeEmphasis),
+        .init("Low grey level zone emphasis", "S1RA", \.lowGreyLevelEmphasis),
+        .init("High grey level zone emphasis", "K26C", \.highGreyLevelEmphasis),
+        .init("Small distance low grey level emphasis", "RUVG", \.smallAttributeLowGreyLevelEmphasis),
+        .init("Small distance high grey level emphasis", "DKNJ", \.smallAttributeHighGreyLevelEmphasis),
+        .init("Large distance low grey level emphasis", "A7WM", \.largeAttributeLowGreyLevelEmphasis),
+        .init("Large distance high grey level emphasis", "KLTH", \.largeAttributeHighGreyLevelEmphasis),
+        .init("Grey level non-uniformity", "VFT7", \.greyLevelNonUniformity),
+        .init("Normalised grey level non-uniformity", "7HP3", \.normalisedGreyLevelNonUniformity),
+        .init("Zone distance non-uniformity", "V294", \.attributeNonUniformity),
+        .init("Normalised zone distance non-uniformity", "IATH", \.normalisedAttributeNonUniformity),
+        .init("Zone percentage", "VIWW", \.groupPercentage),
+        .init("Grey level variance", "QK93", \.greyLevelVariance),
+        .init("Zone distance variance", "7WT1", \.attributeVariance),
+        .init("Zone distance entropy", "GBDU", \.attributeEntropy),
     ]
 
     /// The 16 GLDZM features for each requested dimension: 2D (`.slice2D`, features averaged over the slices
@@ -33,10 +33,9 @@ public enum GreyLevelDistanceZoneFeatures {
     /// Values are NaN when the ROI holds no voxel.
     public static func compute(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>) -> [Feature] {
         SliceVolumeAggregation.features(
-            family: .gldzm, definitions: definitions, dimensions: dimensions,
+            family: .gldzm, definitions: features, dimensions: dimensions,
             sliceMatrices: { sliceMatrices(of: region) },
-            volumeMatrix: { volumeMatrix(of: region) },
-            values: GreyLevelSizeZoneFeatures.values)
+            volumeMatrix: { volumeMatrix(of: region) })
     }
 
     /// One distance zone matrix per slice: zones and distances both in-plane.

@@ -2,13 +2,13 @@ import Foundation
 
 /// Numbers as fixed-point decimal text, the same text as C's `%.Nf` (the exact binary value rounded half to even),
 /// without a trip through `String(format:)`, which dominated the time to draw the report's charts.
-enum DecimalText {
+public enum DecimalText {
     /// 10⁰…10¹⁵, each exact.
     private static let powers: [Double] = (0...15).reduce(into: []) { powers, _ in powers.append((powers.last ?? 0.1) * 10) }
 
     /// `value` with `decimals` digits after the point, e.g. `-0.000` for −0.0001 with three digits; non-finite
     /// values as `nan`, `inf`, with a minus sign when theirs is set.
-    static func fixed(_ value: Double, decimals: Int) -> String {
+    public static func fixed(_ value: Double, decimals: Int) -> String {
         precondition(decimals >= 0, "a number of decimals")
         guard value.isFinite else { return (value.sign == .minus ? "-" : "") + (value.isNaN ? "nan" : "inf") }
         // Beyond 15 decimals the digits are printf's to find (10¹⁶ and above are not all exact doubles).

@@ -2,6 +2,7 @@ import Foundation
 import RadAuditImageIO
 import RadAuditAudit
 import RadAuditExtraction
+import RadAuditCore
 
 /// How a provenance record is written.
 public struct ProvenanceOptions: Sendable {
@@ -72,21 +73,21 @@ extension ProvenanceDocument {
     /// it: the rest of the record can be built while the report renders.
     ///
     /// Sendable so that it can be built on one thread and finished on another; one thread uses it at a time.
-    struct BeforeReporting: @unchecked Sendable {
+    public struct BeforeReporting: @unchecked Sendable {
         fileprivate let builder: PROVBuilder
         fileprivate let agent: String
         fileprivate let generated: String
         fileprivate let used: [String]
 
         /// The finished record; the report entity is recorded when `reportSHA256` is given.
-        func addingReporting(reportSHA256: String?) -> ProvenanceDocument {
+        public func addingReporting(reportSHA256: String?) -> ProvenanceDocument {
             ProvenanceDocument.addReporting(builder, agent: agent, generated: generated, used: used, reportSHA256: reportSHA256)
             return ProvenanceDocument(builder: builder)
         }
     }
 
     /// The record of an audit directory but for its reporting activity (`options.reportSHA256` is not used).
-    static func auditBeforeReporting(_ results: AuditResults, options: ProvenanceOptions) -> BeforeReporting {
+    public static func auditBeforeReporting(_ results: AuditResults, options: ProvenanceOptions) -> BeforeReporting {
         let runJSON = results.files.first { $0.name == "run.json" }?.sha256 ?? results.run.started
         let b = PROVBuilder(runUUID: PROVBuilder.uuid(for: Data("radaudit audit \(runJSON)".utf8)))
         let run = results.run
@@ -100,7 +101,7 @@ extension ProvenanceDocument {
         let tool = b.identifier("radaudit")
         b.record("softwareAgent", id: tool, label: "\(run.tool) \(run.version)",
                  [.text("version", run.version)] + (run.commit.map { [.text("gitCommit", $0)] } ?? [])
-                    + [.text("ibsiCompliance", ProvenanceDocument.ibsiCompliance)])
+                    + [.text("ibsiCompliance", ReportingChecklist.ibsiCompliance)])
         var reporter = tool
         if let version = options.reportingToolVersion, version != run.version {
             reporter = b.identifier("reportingTool")
@@ -238,10 +239,6 @@ extension ProvenanceDocument {
 
         return BeforeReporting(builder: b, agent: reporter, generated: generated, used: tables.keys.sorted().map { tables[$0]! })
     }
-
-    /// Item 59 as RadAudit states it.
-    static let ibsiCompliance = "IBSI 1: reproduces the reference values of the digital phantom and of the CT phantom "
-        + "configurations A-E (RadAudit test suite)"
 
     static let kooLiBands = "poor < 0.50 <= moderate < 0.75 <= good < 0.90 <= excellent"
 

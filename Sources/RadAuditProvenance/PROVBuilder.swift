@@ -1,5 +1,6 @@
 import Foundation
 import RadAuditAudit
+import RadAuditCore
 
 /// Namespaces of RadAudit's provenance records.
 public enum ProvenanceNamespace {

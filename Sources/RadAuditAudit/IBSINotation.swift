@@ -1,6 +1,7 @@
 import RadAuditAudit
 import RadAuditExtraction
 import RadAuditFeatures
+import RadAuditCore
 
 /// One extraction setting in IBSI notation, with its IBSI identifiers and the reporting items it answers.
 public struct SettingDescription: Sendable, Hashable {
@@ -163,40 +164,10 @@ public enum IBSINotation {
     }
 
     /// IBSI family abbreviation (`CM` for `glcm`); the name itself when unknown.
-    public static func familyAbbreviation(_ family: String) -> String {
-        switch FeatureFamily(rawValue: family) {
-        case .morphology: "MORPH"
-        case .localIntensity: "LI"
-        case .intensityStatistics: "IS"
-        case .intensityHistogram: "IH"
-        case .intensityVolumeHistogram: "IVH"
-        case .glcm: "CM"
-        case .glrlm: "RLM"
-        case .glszm: "SZM"
-        case .gldzm: "DZM"
-        case .ngtdm: "NGTDM"
-        case .ngldm: "NGLDM"
-        case nil: family
-        }
-    }
+    public static func familyAbbreviation(_ family: String) -> String { FeatureFamily(rawValue: family)?.abbreviation ?? family }
 
-    /// Readable family name (`grey level co-occurrence matrix`).
-    public static func familyName(_ family: String) -> String {
-        switch FeatureFamily(rawValue: family) {
-        case .morphology: "morphology"
-        case .localIntensity: "local intensity"
-        case .intensityStatistics: "intensity statistics"
-        case .intensityHistogram: "intensity histogram"
-        case .intensityVolumeHistogram: "intensity-volume histogram"
-        case .glcm: "grey level co-occurrence matrix"
-        case .glrlm: "grey level run length matrix"
-        case .glszm: "grey level size zone matrix"
-        case .gldzm: "grey level distance zone matrix"
-        case .ngtdm: "neighbourhood grey tone difference matrix"
-        case .ngldm: "neighbouring grey level dependence matrix"
-        case nil: family
-        }
-    }
+    /// Readable family name (`grey level co-occurrence matrix`); the name itself when unknown.
+    public static func familyName(_ family: String) -> String { FeatureFamily(rawValue: family)?.name ?? family }
 
     /// IBSI code of a family; nil when unknown.
     public static func familyID(_ family: String) -> String? { FeatureFamily(rawValue: family)?.ibsiCode }

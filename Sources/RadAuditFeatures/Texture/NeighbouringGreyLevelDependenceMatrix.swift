@@ -8,25 +8,25 @@ import RadAuditPreprocessing
 /// `α`. The matrix counts neighbourhoods `s_ij` by centre grey level `i` and dependence `j`; since every
 /// voxel is a centre, `N_s = N_v`.
 public enum NeighbouringGreyLevelDependenceFeatures {
-    /// Names and IBSI codes of the 17 features, in the order of the manual.
-    static let definitions: [(name: String, code: String)] = [
-        ("Low dependence emphasis", "SODN"),
-        ("High dependence emphasis", "IMOQ"),
-        ("Low grey level count emphasis", "TL9H"),
-        ("High grey level count emphasis", "OAE7"),
-        ("Low dependence low grey level emphasis", "EQ3F"),
-        ("Low dependence high grey level emphasis", "JA6D"),
-        ("High dependence low grey level emphasis", "NBZI"),
-        ("High dependence high grey level emphasis", "9QMG"),
-        ("Grey level non-uniformity", "FP8K"),
-        ("Normalised grey level non-uniformity", "5SPA"),
-        ("Dependence count non-uniformity", "Z87G"),
-        ("Normalised dependence count non-uniformity", "OKJI"),
-        ("Dependence count percentage", "6XV8"),
-        ("Grey level variance", "1PFV"),
-        ("Dependence count variance", "DNX2"),
-        ("Dependence count entropy", "FCBV"),
-        ("Dependence count energy", "CAS9"),
+    /// The 17 features in manual order, each bound to the group count matrix quantity it reads.
+    static let features: [FeatureDefinition<GroupCountMatrix>] = [
+        .init("Low dependence emphasis", "SODN", \.smallAttributeEmphasis),
+        .init("High dependence emphasis", "IMOQ", \.largeAttributeEmphasis),
+        .init("Low grey level count emphasis", "TL9H", \.lowGreyLevelEmphasis),
+        .init("High grey level count emphasis", "OAE7", \.highGreyLevelEmphasis),
+        .init("Low dependence low grey level emphasis", "EQ3F", \.smallAttributeLowGreyLevelEmphasis),
+        .init("Low dependence high grey level emphasis", "JA6D", \.smallAttributeHighGreyLevelEmphasis),
+        .init("High dependence low grey level emphasis", "NBZI", \.largeAttributeLowGreyLevelEmphasis),
+        .init("High dependence high grey level emphasis", "9QMG", \.largeAttributeHighGreyLevelEmphasis),
+        .init("Grey level non-uniformity", "FP8K", \.greyLevelNonUniformity),
+        .init("Normalised grey level non-uniformity", "5SPA", \.normalisedGreyLevelNonUniformity),
+        .init("Dependence count non-uniformity", "Z87G", \.attributeNonUniformity),
+        .init("Normalised dependence count non-uniformity", "OKJI", \.normalisedAttributeNonUniformity),
+        .init("Dependence count percentage", "6XV8", \.groupPercentage),
+        .init("Grey level variance", "1PFV", \.greyLevelVariance),
+        .init("Dependence count variance", "DNX2", \.attributeVariance),
+        .init("Dependence count entropy", "FCBV", \.attributeEntropy),
+        .init("Dependence count energy", "CAS9", \.energy),
     ]
 
     /// The 17 NGLDM features for each requested dimension: 2D (`.slice2D`, features averaged over the slices
@@ -37,14 +37,13 @@ public enum NeighbouringGreyLevelDependenceFeatures {
     public static func compute(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>,
                                distance: Int = 1, coarseness: Int = 0) -> [Feature] {
         SliceVolumeAggregation.features(
-            family: .ngldm, definitions: definitions, dimensions: dimensions,
+            family: .ngldm, definitions: features, dimensions: dimensions,
             sliceMatrices: {
                 (0..<region.size.z).map {
                     dependenceMatrix(region, distance: distance, coarseness: coarseness, slice: $0)
                 }
             },
-            volumeMatrix: { dependenceMatrix(region, distance: distance, coarseness: coarseness, slice: nil) },
-            values: { GreyLevelSizeZoneFeatures.values($0) + [$0.energy] })
+            volumeMatrix: { dependenceMatrix(region, distance: distance, coarseness: coarseness, slice: nil) })
     }
 
     /// The dependence matrix of one axial `slice` with in-plane neighbourhoods, or of the volume

@@ -1,7 +1,8 @@
 import Foundation
-import RadAuditAudit
-@testable import RadAuditReporting
 import Testing
+@testable import RadAuditAudit
+@testable import RadAuditProvenance
+import RadAuditAuditFixtures
 
 private func record(_ results: AuditResults) -> String {
     String(decoding: ProvenanceDocument.audit(results, options: ProvenanceOptions(generated: Fixture.generated)).serialized(),

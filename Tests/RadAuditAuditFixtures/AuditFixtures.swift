@@ -1,45 +1,45 @@
 import Foundation
-@testable import RadAuditReporting
+import RadAuditAudit
 
-/// Paths and helpers shared by the reporting tests.
-enum Fixture {
+/// Paths and helpers shared by the reporting and provenance tests.
+public enum Fixture {
     /// Repository root (for `fixtures/` and `reports/`).
-    static let repository = URL(fileURLWithPath: #filePath)
+    public static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let auditExample = repository.appendingPathComponent("fixtures/audit-example").path
-    static let schemaDirectory = repository.appendingPathComponent("reports/schema")
+    public static let auditExample = repository.appendingPathComponent("fixtures/audit-example").path
+    public static let schemaDirectory = repository.appendingPathComponent("reports/schema")
 
     /// The example audit directory, read.
-    static func auditResults() throws -> AuditResults {
+    public static func auditResults() throws -> AuditResults {
         try AuditResults.load(directory: auditExample)
     }
 
     /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> URL {
+    public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("radaudit-reporting-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
     /// A copy of the example audit directory to modify.
-    static func auditCopy() throws -> URL {
+    public static func auditCopy() throws -> URL {
         let directory = try temporaryDirectory().appendingPathComponent("audit")
         try FileManager.default.copyItem(at: URL(fileURLWithPath: auditExample), to: directory)
         return directory
     }
 
     /// Fixed rendering time, so outputs compare byte for byte.
-    static let generated = Date(timeIntervalSince1970: 1_795_770_000)
+    public static let generated = Date(timeIntervalSince1970: 1_795_770_000)
 }
 
 /// The independent validator of the tests: `xmllint` from Debian's libxml2-utils.
-enum Xmllint {
-    static let path = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    static var available: Bool { path != nil }
+public enum Xmllint {
+    public static let path = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    public static var available: Bool { path != nil }
 
     /// Runs `xmllint --noout --schema SCHEMA FILE`; returns the exit status and standard error.
-    static func validate(_ file: String, schema: String) throws -> (status: Int32, messages: String) {
+    public static func validate(_ file: String, schema: String) throws -> (status: Int32, messages: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path!)
         process.arguments = ["--noout", "--nonet", "--schema", schema, file]

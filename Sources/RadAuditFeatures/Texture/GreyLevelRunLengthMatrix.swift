@@ -126,29 +126,27 @@ struct GreyLevelRunLengthMatrix: DirectionalTextureMatrix, Sendable {
 
     static let family = FeatureFamily.glrlm
 
-    static let featureDefinitions: [(name: String, code: String)] = [
-        ("Short runs emphasis", "22OV"), ("Long runs emphasis", "W4KF"),
-        ("Low grey level run emphasis", "V3SW"), ("High grey level run emphasis", "G3QZ"),
-        ("Short run low grey level emphasis", "HTZT"), ("Short run high grey level emphasis", "GD3A"),
-        ("Long run low grey level emphasis", "IVPO"), ("Long run high grey level emphasis", "3KUM"),
-        ("Grey level non-uniformity", "R5YN"), ("Normalised grey level non-uniformity", "OVBL"),
-        ("Run length non-uniformity", "W92Y"), ("Normalised run length non-uniformity", "IC23"),
-        ("Run percentage", "9ZK5"), ("Grey level variance", "8CE5"), ("Run length variance", "SXLW"),
-        ("Run entropy", "HJ9O"),
+    /// The features in manual order, each bound to the quantity of ``Marginals`` it reads.
+    static let features: [FeatureDefinition<Marginals>] = [
+        .init("Short runs emphasis", "22OV", \.shortRunsEmphasis),
+        .init("Long runs emphasis", "W4KF", \.longRunsEmphasis),
+        .init("Low grey level run emphasis", "V3SW", \.lowGreyLevelRunEmphasis),
+        .init("High grey level run emphasis", "G3QZ", \.highGreyLevelRunEmphasis),
+        .init("Short run low grey level emphasis", "HTZT", \.shortRunLowGreyLevelEmphasis),
+        .init("Short run high grey level emphasis", "GD3A", \.shortRunHighGreyLevelEmphasis),
+        .init("Long run low grey level emphasis", "IVPO", \.longRunLowGreyLevelEmphasis),
+        .init("Long run high grey level emphasis", "3KUM", \.longRunHighGreyLevelEmphasis),
+        .init("Grey level non-uniformity", "R5YN", \.greyLevelNonUniformity),
+        .init("Normalised grey level non-uniformity", "OVBL", \.normalisedGreyLevelNonUniformity),
+        .init("Run length non-uniformity", "W92Y", \.runLengthNonUniformity),
+        .init("Normalised run length non-uniformity", "IC23", \.normalisedRunLengthNonUniformity),
+        .init("Run percentage", "9ZK5", \.runPercentage),
+        .init("Grey level variance", "8CE5", \.greyLevelVariance),
+        .init("Run length variance", "SXLW", \.runLengthVariance),
+        .init("Run entropy", "HJ9O", \.runEntropy),
     ]
 
-    func featureValues() -> [Double] {
-        guard !isEmpty else { return Array(repeating: .nan, count: Self.featureDefinitions.count) }
-        let r = Marginals(self)
-        return [
-            r.shortRunsEmphasis, r.longRunsEmphasis, r.lowGreyLevelRunEmphasis, r.highGreyLevelRunEmphasis,
-            r.shortRunLowGreyLevelEmphasis, r.shortRunHighGreyLevelEmphasis,
-            r.longRunLowGreyLevelEmphasis, r.longRunHighGreyLevelEmphasis,
-            r.greyLevelNonUniformity, r.normalisedGreyLevelNonUniformity,
-            r.runLengthNonUniformity, r.normalisedRunLengthNonUniformity,
-            r.runPercentage, r.greyLevelVariance, r.runLengthVariance, r.runEntropy,
-        ]
-    }
+    func summary() -> Marginals? { isEmpty ? nil : Marginals(self) }
 }
 
 extension GreyLevelRunLengthMatrix {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import RadAuditReporting
+@testable import RadAuditCore
 
 @Test func fixedDecimalsMatchPrintfOnTiesAndSigns() {
     let cases: [(Double, Int)] = [

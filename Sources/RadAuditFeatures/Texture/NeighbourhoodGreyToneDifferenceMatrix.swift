@@ -8,13 +8,13 @@ import RadAuditPreprocessing
 /// is not empty (`W_k > 0`); only such voxels are counted (IBSI's deviation from Amadasun and King, who
 /// required complete neighbourhoods).
 public enum NeighbourhoodGreyToneDifferenceFeatures {
-    /// Names and IBSI codes of the 5 features, in the order of the manual.
-    static let definitions: [(name: String, code: String)] = [
-        ("Coarseness", "QCDE"),
-        ("Contrast", "65HE"),
-        ("Busyness", "NQ30"),
-        ("Complexity", "HDEZ"),
-        ("Strength", "1X9X"),
+    /// The 5 features in manual order, each bound to the matrix quantity it reads.
+    static let features: [FeatureDefinition<NeighbourhoodGreyToneDifferenceMatrix>] = [
+        .init("Coarseness", "QCDE", \.coarseness),
+        .init("Contrast", "65HE", \.contrast),
+        .init("Busyness", "NQ30", \.busyness),
+        .init("Complexity", "HDEZ", \.complexity),
+        .init("Strength", "1X9X", \.strength),
     ]
 
     /// The 5 NGTDM features for each requested dimension: 2D (`.slice2D`, features averaged over the slices
@@ -24,12 +24,11 @@ public enum NeighbourhoodGreyToneDifferenceFeatures {
     public static func compute(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>,
                                distance: Int = 1) -> [Feature] {
         SliceVolumeAggregation.features(
-            family: .ngtdm, definitions: definitions, dimensions: dimensions,
+            family: .ngtdm, definitions: features, dimensions: dimensions,
             sliceMatrices: {
                 (0..<region.size.z).map { NeighbourhoodGreyToneDifferenceMatrix(region, distance: distance, slice: $0) }
             },
-            volumeMatrix: { NeighbourhoodGreyToneDifferenceMatrix(region, distance: distance, slice: nil) },
-            values: { [$0.coarseness, $0.contrast, $0.busyness, $0.complexity, $0.strength] })
+            volumeMatrix: { NeighbourhoodGreyToneDifferenceMatrix(region, distance: distance, slice: nil) })
     }
 }
 

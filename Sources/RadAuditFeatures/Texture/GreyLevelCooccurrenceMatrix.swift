@@ -96,32 +96,36 @@ struct GreyLevelCooccurrenceMatrix: DirectionalTextureMatrix, Sendable {
 
     static let family = FeatureFamily.glcm
 
-    static let featureDefinitions: [(name: String, code: String)] = [
-        ("Joint maximum", "GYBY"), ("Joint average", "60VM"), ("Joint variance", "UR99"),
-        ("Joint entropy", "TU9B"), ("Difference average", "TF7R"), ("Difference variance", "D3YU"),
-        ("Difference entropy", "NTRS"), ("Sum average", "ZGXS"), ("Sum variance", "OEEB"),
-        ("Sum entropy", "P6QZ"), ("Angular second moment", "8ZQL"), ("Contrast", "ACUI"),
-        ("Dissimilarity", "8S9J"), ("Inverse difference", "IB1Z"), ("Normalised inverse difference", "NDRX"),
-        ("Inverse difference moment", "WF0Z"), ("Normalised inverse difference moment", "1QCO"),
-        ("Inverse variance", "E8JP"), ("Correlation", "NI2N"), ("Autocorrelation", "QWB0"),
-        ("Cluster tendency", "DG8W"), ("Cluster shade", "7NFM"), ("Cluster prominence", "AE86"),
-        ("Information correlation 1", "R8DG"), ("Information correlation 2", "JN9H"),
+    /// The features in manual order, each bound to the quantity of ``Probabilities`` it reads.
+    static let features: [FeatureDefinition<Probabilities>] = [
+        .init("Joint maximum", "GYBY", \.jointMaximum),
+        .init("Joint average", "60VM", \.jointAverage),
+        .init("Joint variance", "UR99", \.jointVariance),
+        .init("Joint entropy", "TU9B", \.jointEntropy),
+        .init("Difference average", "TF7R", \.differenceAverage),
+        .init("Difference variance", "D3YU", \.differenceVariance),
+        .init("Difference entropy", "NTRS", \.differenceEntropy),
+        .init("Sum average", "ZGXS", \.sumAverage),
+        .init("Sum variance", "OEEB", \.sumVariance),
+        .init("Sum entropy", "P6QZ", \.sumEntropy),
+        .init("Angular second moment", "8ZQL", \.angularSecondMoment),
+        .init("Contrast", "ACUI", \.contrast),
+        .init("Dissimilarity", "8S9J", \.dissimilarity),
+        .init("Inverse difference", "IB1Z", \.inverseDifference),
+        .init("Normalised inverse difference", "NDRX", \.normalisedInverseDifference),
+        .init("Inverse difference moment", "WF0Z", \.inverseDifferenceMoment),
+        .init("Normalised inverse difference moment", "1QCO", \.normalisedInverseDifferenceMoment),
+        .init("Inverse variance", "E8JP", \.inverseVariance),
+        .init("Correlation", "NI2N", \.correlation),
+        .init("Autocorrelation", "QWB0", \.autocorrelation),
+        .init("Cluster tendency", "DG8W", \.clusterTendency),
+        .init("Cluster shade", "7NFM", \.clusterShade),
+        .init("Cluster prominence", "AE86", \.clusterProminence),
+        .init("Information correlation 1", "R8DG", \.informationCorrelation1),
+        .init("Information correlation 2", "JN9H", \.informationCorrelation2),
     ]
 
-    func featureValues() -> [Double] {
-        guard !isEmpty else { return Array(repeating: .nan, count: Self.featureDefinitions.count) }
-        let p = Probabilities(self)
-        return [
-            p.jointMaximum, p.jointAverage, p.jointVariance, p.jointEntropy,
-            p.differenceAverage, p.differenceVariance, p.differenceEntropy,
-            p.sumAverage, p.sumVariance, p.sumEntropy,
-            p.angularSecondMoment, p.contrast, p.dissimilarity,
-            p.inverseDifference, p.normalisedInverseDifference,
-            p.inverseDifferenceMoment, p.normalisedInverseDifferenceMoment, p.inverseVariance,
-            p.correlation, p.autocorrelation, p.clusterTendency, p.clusterShade, p.clusterProminence,
-            p.informationCorrelation1, p.informationCorrelation2,
-        ]
-    }
+    func summary() -> Probabilities? { isEmpty ? nil : Probabilities(self) }
 }
 
 extension GreyLevelCooccurrenceMatrix {

@@ -1,6 +1,6 @@
 import Foundation
-@testable import RadAuditAudit
 import Testing
+@testable import RadAuditCore
 
 @Test func quotedFieldsHoldCommasLineBreaksAndQuotes() throws {
     let text = "\u{FEFF}a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n\nlast,,\n"

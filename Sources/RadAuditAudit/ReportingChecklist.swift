@@ -28,6 +28,10 @@ public enum ReportingChecklist {
         public let value: String
     }
 
+    /// Item 59 as RadAudit states it.
+    public static let ibsiCompliance = "IBSI 1: reproduces the reference values of the digital phantom and of the CT phantom "
+        + "configurations A-E (RadAudit test suite)"
+
     /// Every item in manual order with the run's answer.
     public static func entries(for results: AuditResults) -> [Entry] {
         let settings = IBSINotation.describe(results.auditProtocol.extraction)
@@ -67,7 +71,7 @@ public enum ReportingChecklist {
                              ("47", "no other processing by RadAudit")] {
             answers[item] = (.partial, text)
         }
-        answers["59"] = (.filled, ProvenanceDocument.ibsiCompliance)
+        answers["59"] = (.filled, ibsiCompliance)
         answers["60"] = (.filled, robustnessSummary(results))
         answers["61"] = (.filled, "\(results.run.tool) \(results.run.version)" + (results.run.commit.map { " (commit \($0))" } ?? ""))
         return items.map { item in

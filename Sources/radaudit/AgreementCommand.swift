@@ -1,4 +1,5 @@
 import ArgumentParser
+import RadAuditAudit
 import RadAuditStatistics
 
 /// `radaudit agreement`: agreement statistics per feature from a long table (one rating per row).
@@ -27,7 +28,7 @@ struct AgreementCommand: ParsableCommand {
     ]
 
     func run() throws {
-        let table = try Table.read(input)
+        let table = try WideTable.read(input)
         let subjectColumn = try table.column(subject)
         let raterColumn = try table.column(rater)
         let valueColumn = try table.column(value)
@@ -55,7 +56,7 @@ struct FeatureGroup {
     let rows: [[String]]
 
     /// Groups rows by the feature column, features in order of first appearance.
-    static func split(_ table: Table, featureColumn: Int?, defaultName: String) -> [FeatureGroup] {
+    static func split(_ table: WideTable, featureColumn: Int?, defaultName: String) -> [FeatureGroup] {
         guard let featureColumn else { return [FeatureGroup(name: defaultName, rows: table.rows)] }
         var order: [String] = []
         var groups: [String: [[String]]] = [:]
@@ -71,7 +72,7 @@ struct FeatureGroup {
 /// Builds the subjects × raters matrix of one feature (NaN where a rating is absent or empty).
 enum RatingLayout {
     static func make(
-        _ rows: [[String]], table: Table, subject: Int, rater: Int, value: Int
+        _ rows: [[String]], table: WideTable, subject: Int, rater: Int, value: Int
     ) -> Result<[[Double]], TableError> {
         var subjects: [String: Int] = [:], raters: [String: Int] = [:]
         for row in rows {
@@ -88,7 +89,7 @@ enum RatingLayout {
             guard seen.insert([i, j]).inserted else {
                 return .failure(TableError("two ratings of subject '\(row[subject])' by rater '\(row[rater])'"))
             }
-            guard let number = Table.number(row[value]) else {
+            guard let number = WideTable.number(row[value]) else {
                 return .failure(TableError("\(table.path): column '\(table.header[value])': '\(row[value])' is not a number"))
             }
             ratings[i][j] = number

@@ -42,7 +42,7 @@ struct HarmonizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try Table.read(input)
+        let table = try WideTable.read(input)
         let batchColumn = try table.column(batch)
         let batches = table.cells(batchColumn)
         if let line = batches.firstIndex(of: "") {
@@ -51,12 +51,12 @@ struct HarmonizeCommand: ParsableCommand {
         let model = try applyModel.map(Self.loadModel)
         let categoricalNames = model?.categorical.map(\.name) ?? commaSeparated(categorical) ?? []
         let continuousNames = model?.continuous ?? commaSeparated(continuous) ?? []
-        let covariates = try Self.covariates(table, categorical: categoricalNames, continuous: continuousNames)
+        let covariates = try table.covariates(categorical: categoricalNames, continuous: continuousNames)
         let covariateColumns = try (categoricalNames + continuousNames).map(table.column)
         let excluded = Set([batchColumn] + covariateColumns + [try id.map(table.column)].compactMap { $0 })
         let requested = model.map { $0.features.map(\.name) } ?? commaSeparated(features)
         var usable: [FeatureColumn] = [], values: [[Double]] = []
-        for column in try table.featureColumns(requested: requested, excluding: excluded) {
+        for column in try table.featureColumns(requested: requested, excluding: excluded, warning: warn) {
             switch column.values {
             case .success(let numbers):
                 usable.append(column)
@@ -91,24 +91,6 @@ struct HarmonizeCommand: ParsableCommand {
             }
         }
         try TableOutput.write(header: table.header, rows: rows, to: output)
-    }
-
-    static func covariates(_ table: Table, categorical: [String], continuous: [String]) throws -> ComBat.Covariates {
-        let categoricalValues = try categorical.map { name in
-            let cells = table.cells(try table.column(name))
-            if let line = cells.firstIndex(of: "") {
-                throw TableError("\(table.path): covariate '\(name)', line \(line + 2): missing value")
-            }
-            return (name: name, values: cells)
-        }
-        let continuousValues = try continuous.map { name in
-            let numbers = try table.numbers(try table.column(name))
-            if let line = numbers.firstIndex(where: { !$0.isFinite }) {
-                throw TableError("\(table.path): covariate '\(name)', line \(line + 2): missing or non-finite value")
-            }
-            return (name: name, values: numbers)
-        }
-        return ComBat.Covariates(categorical: categoricalValues, continuous: continuousValues)
     }
 
     static func loadModel(_ path: String) throws -> ComBatModel {

@@ -36,9 +36,6 @@ struct SitesCommand: ParsableCommand {
     @Option(name: .customLong("reference-site"), help: "Site whose data ComBat keeps unchanged (with --harmonize).")
     var referenceSite: String?
 
-    static let header = ["feature", "test", "groups", "statistic", "p_value", "q_value", "method"]
-    static let testsName = "site_tests.csv", harmonizedName = "harmonized.csv", harmonizedTestsName = "site_tests_harmonized.csv"
-
     func validate() throws {
         if let harmonize, ComBat.Method(rawValue: harmonize) == nil {
             throw ValidationError("--harmonize must be one of \(ComBat.Method.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -49,160 +46,10 @@ struct SitesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let started = Date()
-        let table = try Table.read(input)
-        let siteColumn = try table.column(site)
-        let idColumn = try id.map(table.column)
-        let categoricalNames = commaSeparated(categorical) ?? [], continuousNames = commaSeparated(continuous) ?? []
-        let covariateColumns = try (categoricalNames + continuousNames).map(table.column)
-        let excluded = Set([siteColumn] + covariateColumns + [idColumn].compactMap { $0 })
-        let sites = table.cells(siteColumn)
-        let columns = try table.featureColumns(requested: commaSeparated(features), excluding: excluded)
-        guard !columns.isEmpty else { throw TableError("\(input): no numeric feature columns") }
-
-        var rows: [SiteTestRow] = []
-        var usable: [FeatureColumn] = [], values: [[Double]] = []
-        for column in columns {
-            switch column.values {
-            case .failure(let problem):
-                warn("feature '\(column.name)': \(problem); its tests are NaN")
-                rows += SiteTestRow.missing(feature: column.name)
-            case .success(let numbers):
-                usable.append(column)
-                values.append(numbers)
-                rows += Self.tests(feature: column.name, values: numbers, sites: sites, report: true)
-            }
-        }
-        SiteTestRow.assignQValues(&rows)
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let directory = URL(fileURLWithPath: output)
-        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-        try TableOutput.write(header: Self.header, rows: rows.map(\.cells), to: path(Self.testsName))
-
-        var warnings: [String] = []
-        var harmonisation: SiteAnalysis.Harmonisation?
-        if let method = harmonize.flatMap(ComBat.Method.init(rawValue:)) {
-            if let line = sites.firstIndex(of: "") {
-                throw TableError("\(input): column '\(site)', line \(line + 2): missing site")
-            }
-            let covariates = try HarmonizeCommand.covariates(table, categorical: categoricalNames, continuous: continuousNames)
-            warnings = HarmonisationChecks.warnings(values: values, featureNames: usable.map(\.name), sites: sites,
-                                                    categorical: covariates.categorical, continuous: covariates.continuous)
-            for warning in warnings { warn(warning) }
-            let result: ComBat.Result
-            do {
-                result = try ComBat.fit(data: values, featureNames: usable.map(\.name), batches: sites, covariates: covariates,
-                                        method: method, referenceBatch: referenceSite)
-            } catch let error as ComBatError {
-                throw TableError("\(input): \(error.description)")
-            }
-            for note in result.notes { warn(note) }
-            warnings += result.notes
-            var harmonizedRows = table.rows
-            for (column, adjusted) in zip(usable, result.data) {
-                for (row, value) in adjusted.enumerated() where !harmonizedRows[row][column.index].isEmpty {
-                    harmonizedRows[row][column.index] = TableOutput.format(value)
-                }
-            }
-            try TableOutput.write(header: table.header, rows: harmonizedRows, to: path(Self.harmonizedName))
-            var after: [SiteTestRow] = []
-            for (column, adjusted) in zip(usable, result.data) {
-                after += Self.tests(feature: column.name, values: adjusted, sites: sites, report: false)
-            }
-            SiteTestRow.assignQValues(&after)
-            try TableOutput.write(header: Self.header, rows: after.map(\.cells), to: path(Self.harmonizedTestsName))
-            harmonisation = SiteAnalysis.Harmonisation(
-                method: method.rawValue, categorical: categoricalNames, continuous: continuousNames, referenceSite: referenceSite,
-                values: result.data, tests: after.map { $0.result(.afterHarmonisation) },
-                outputs: try [Self.harmonizedName, Self.harmonizedTestsName].map { try Self.file($0, in: directory) })
-        }
-
-        let analysis = SiteAnalysis(
-            input: input, inputSHA256: SiteAnalysis.sha256(ofFile: input) ?? "", siteColumn: site, idColumn: id,
-            sampleIDs: idColumn.map(table.cells) ?? table.rows.indices.map { "line \($0 + 2)" }, sites: sites,
-            featureNames: usable.map(\.name), values: values,
-            tests: rows.filter { row in usable.contains { $0.name == row.feature } }.map { $0.result(.beforeHarmonisation) },
-            outputs: [try Self.file(Self.testsName, in: directory)], harmonisation: harmonisation, warnings: warnings,
-            started: started, finished: Date(), toolVersion: RadAudit.version)
-        do {
-            try SiteReportWriter.write(analysis, directory: output)
-        } catch let error as ProvenanceError {
-            throw TableError(error.description)
-        }
-    }
-
-    /// The tests of one feature; `report` prints warnings about sites without enough values.
-    static func tests(feature: String, values: [Double], sites: [String], report: Bool) -> [SiteTestRow] {
-        let effects = SiteEffects(values: values, sites: sites)
-        if report {
-            if effects.sites.count < 2 {
-                warn("feature '\(feature)': values from \(effects.sites.count) site(s) only; its tests are NaN")
-            }
-            for (name, count) in zip(effects.sites, effects.sampleCounts) where count == 1 {
-                warn("feature '\(feature)': site '\(name)' has a single sample")
-            }
-        }
-        return SiteTestRow.rows(feature: feature, effects: effects)
-    }
-
-    /// An output file with the SHA-256 of its bytes.
-    static func file(_ name: String, in directory: URL) throws -> TableFile {
-        let path = directory.appendingPathComponent(name).path
-        guard let digest = SiteAnalysis.sha256(ofFile: path) else { throw TableError("\(path): cannot be read back") }
-        return TableFile(name: name, sha256: digest)
-    }
-}
-
-/// One row of `site_tests.csv`.
-struct SiteTestRow {
-    static let kruskalWallis = "kruskal-wallis", andersonDarling = "anderson-darling", kolmogorovSmirnov = "ks"
-
-    let feature: String
-    let test: String
-    let groups: String
-    let statistic: Double
-    let pValue: Double
-    var qValue = Double.nan
-    let method: String
-
-    var cells: [String] {
-        [feature, test, groups, TableOutput.format(statistic), TableOutput.format(pValue), TableOutput.format(qValue), method]
-    }
-
-    /// The row for the report and the provenance record.
-    func result(_ stage: SiteTestResult.Stage) -> SiteTestResult {
-        SiteTestResult(feature: feature, test: test, groups: groups, statistic: statistic, pValue: pValue, qValue: qValue,
-                       method: method, stage: stage)
-    }
-
-    static func rows(feature: String, effects: SiteEffects) -> [SiteTestRow] {
-        let allSites = effects.sites.joined(separator: "|")
-        var rows = [
-            SiteTestRow(feature: feature, test: kruskalWallis, groups: allSites, statistic: effects.kruskalWallis.statistic,
-                        pValue: effects.kruskalWallis.pValue, method: "chi2-tie-corrected"),
-            SiteTestRow(feature: feature, test: andersonDarling, groups: allSites,
-                        statistic: effects.andersonDarling.standardized, pValue: effects.andersonDarling.pValue,
-                        method: "midrank-T-interpolated-capped"),
-        ]
-        rows += effects.pairs.map { pair in
-            SiteTestRow(feature: feature, test: kolmogorovSmirnov, groups: "\(pair.first)|\(pair.second)",
-                        statistic: pair.test.statistic, pValue: pair.test.pValue, method: pair.test.method.rawValue)
-        }
-        return rows
-    }
-
-    static func missing(feature: String) -> [SiteTestRow] {
-        [kruskalWallis, andersonDarling].map {
-            SiteTestRow(feature: feature, test: $0, groups: "", statistic: .nan, pValue: .nan, method: "")
-        }
-    }
-
-    /// Benjamini–Hochberg q-values within each test (for ks: across all site pairs of all features).
-    static func assignQValues(_ rows: inout [SiteTestRow]) {
-        for test in [kruskalWallis, andersonDarling, kolmogorovSmirnov] {
-            let indices = rows.indices.filter { rows[$0].test == test }
-            let q = MultipleTesting.adjust(indices.map { rows[$0].pValue })
-            for (index, value) in zip(indices, q) { rows[index].qValue = value }
-        }
+        let study = SiteStudy(input: input, site: site, id: id, features: commaSeparated(features), output: output,
+                              harmonize: harmonize.flatMap(ComBat.Method.init(rawValue:)),
+                              categorical: commaSeparated(categorical) ?? [], continuous: commaSeparated(continuous) ?? [],
+                              referenceSite: referenceSite, toolVersion: RadAudit.version)
+        try study.run(warning: warn)
     }
 }

@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Data flow (each arrow a declared dependency): Core (numbers, digests, CSV, atomic files) → image I/O →
-// preprocessing → features → extraction (settings + pipeline) → perturbation → statistics → audit (protocols,
+// preprocessing → filters (IBSI 2 response maps) → features → extraction (settings + pipeline) → perturbation → statistics → audit (protocols,
 // variants, runs, tables and their reader, IBSI notation) → provenance (PROV-XML record) and reporting (HTML/SVG) →
 // CLI. Concurrency holds the ordered parallel map every stage shares.
 let package = Package(
@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RadAuditConcurrency", targets: ["RadAuditConcurrency"]),
         .library(name: "RadAuditImageIO", targets: ["RadAuditImageIO"]),
         .library(name: "RadAuditPreprocessing", targets: ["RadAuditPreprocessing"]),
+        .library(name: "RadAuditFilters", targets: ["RadAuditFilters"]),
         .library(name: "RadAuditFeatures", targets: ["RadAuditFeatures"]),
         .library(name: "RadAuditExtraction", targets: ["RadAuditExtraction"]),
         .library(name: "RadAuditPerturbation", targets: ["RadAuditPerturbation"]),
@@ -31,13 +32,17 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "RadAuditCore", dependencies: ["CLibCrypto"]),
+        .target(name: "RadAuditCore", dependencies: ["CLibCrypto"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "RadAuditConcurrency"),
         .target(name: "RadAuditImageIO", dependencies: ["CZlib", "RadAuditCore"]),
         .target(name: "RadAuditPreprocessing", dependencies: ["RadAuditImageIO"]),
-        .target(name: "RadAuditFeatures", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
+        // Filters are optimised in debug builds too: the IBSI 2 response maps the tests check would take minutes unoptimised.
+        .target(name: "RadAuditFilters", dependencies: ["RadAuditConcurrency", "RadAuditCore"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "RadAuditFeatures", dependencies: ["RadAuditCore", "RadAuditImageIO", "RadAuditPreprocessing"]),
         .target(name: "RadAuditExtraction", dependencies: ["RadAuditConcurrency", "RadAuditImageIO", "RadAuditPreprocessing",
-                                                           "RadAuditFeatures"]),
+                                                           "RadAuditFilters", "RadAuditFeatures"]),
         .target(name: "RadAuditPerturbation", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
         .target(name: "RadAuditStatistics", dependencies: [
             .product(name: "RealModule", package: "swift-numerics"),
@@ -65,12 +70,13 @@ let package = Package(
         .testTarget(name: "RadAuditConcurrencyTests", dependencies: ["RadAuditConcurrency"]),
         .testTarget(name: "RadAuditImageIOTests", dependencies: ["RadAuditImageIO"]),
         .testTarget(name: "RadAuditPreprocessingTests", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
-        .testTarget(name: "RadAuditFeaturesTests", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing", "RadAuditFeatures",
+        .testTarget(name: "RadAuditFeaturesTests", dependencies: ["RadAuditCore", "RadAuditImageIO", "RadAuditPreprocessing", "RadAuditFeatures",
                                                                   "RadAuditTestSupport"]),
+        .testTarget(name: "RadAuditFiltersTests", dependencies: ["RadAuditFilters"]),
         .testTarget(name: "RadAuditExtractionTests", dependencies: ["RadAuditImageIO", "RadAuditFeatures", "RadAuditExtraction"]),
         .testTarget(name: "RadAuditPerturbationTests", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing",
                                                                       "RadAuditPerturbation"]),
-        .testTarget(name: "RadAuditAuditTests", dependencies: ["RadAuditExtraction", "RadAuditAudit"]),
+        .testTarget(name: "RadAuditAuditTests", dependencies: ["RadAuditImageIO", "RadAuditExtraction", "RadAuditAudit"]),
         .testTarget(name: "RadAuditProvenanceTests", dependencies: ["RadAuditProvenance", "RadAuditAudit", "RadAuditAuditFixtures"]),
         .testTarget(name: "RadAuditReportingTests", dependencies: ["RadAuditCore", "RadAuditReporting", "RadAuditAudit", "RadAuditProvenance",
                                                                    "RadAuditAuditFixtures"]),

@@ -42,7 +42,7 @@ public struct AuditTables: Sendable {
             for f in o.features {
                 features.append(FeatureValue(caseID: o.caseID, variantID: o.variant.id, perturbation: o.variant.perturbation,
                                              family: f.family.rawValue, feature: f.name, ibsiCode: f.code,
-                                             aggregation: f.aggregation.rawValue, value: f.value))
+                                             aggregation: f.aggregation.rawValue, value: f.value, filter: f.filter))
             }
         }
     }
@@ -108,11 +108,13 @@ public struct AuditTables: Sendable {
         @Sendable func put(_ name: String, _ header: [String], _ rows: [[String]]) throws {
             try AtomicFile.write(CSVTable.render(header: header, rows: rows), to: base.appendingPathComponent(name).path)
         }
+        // Audits with filters have a filter column; the tables of others keep their columns.
+        let filtered = features.contains { $0.filter != "none" }
         let (_, stability) = try concurrently(width: concurrency, {
-            try put("features.csv", FeatureValue.columns, features.map(\.fields))
+            try put("features.csv", FeatureValue.columns(filtered: filtered), features.map { $0.fields(filtered: filtered) })
         }, {
             let stability = StabilityAnalysis.analyse(features, settings: settings)
-            try put("stability.csv", StabilityResult.columns, stability.map(\.fields))
+            try put("stability.csv", StabilityResult.columns(filtered: filtered), stability.map { $0.fields(filtered: filtered) })
             return stability
         })
         try put("variants.csv", VariantRecord.writtenColumns, variants.map(\.fields))

@@ -1,5 +1,4 @@
 import Foundation
-import RadAuditAudit
 import RadAuditCore
 
 /// The tables of an audit directory, as `radaudit audit` writes them, read back to render the report and the
@@ -207,8 +206,11 @@ public struct FeatureKey: Sendable, Hashable {
     public var feature: String
     public var ibsiCode: String
     public var aggregation: String
+    /// `none`, or the label of the filter response.
+    public var filter: String
 
-    public init(family: String, feature: String, ibsiCode: String, aggregation: String) {
+    public init(family: String, feature: String, ibsiCode: String, aggregation: String, filter: String = "none") {
+        self.filter = filter
         self.family = family
         self.feature = feature
         self.ibsiCode = ibsiCode
@@ -217,7 +219,8 @@ public struct FeatureKey: Sendable, Hashable {
 
     /// `Joint maximum (3D_averaged)`; the aggregation is left out when there is none.
     public var displayName: String {
-        aggregation.isEmpty || aggregation == "none" ? feature : "\(feature) (\(aggregation))"
+        (aggregation.isEmpty || aggregation == "none" ? feature : "\(feature) (\(aggregation))")
+            + (filter == "none" ? "" : " · \(filter)")
     }
 }
 

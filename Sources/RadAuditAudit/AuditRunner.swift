@@ -305,15 +305,17 @@ private final class CaseSlot: @unchecked Sendable {
 /// The per case × variant cache file: the features (or the error) of one outcome, as CSV.
 enum CachedOutcome {
     static func write(_ outcome: VariantOutcome, to url: URL) {
-        var rows: [[String]] = [["#roi", Number.format(outcome.roiVoxelCount), Number.format(outcome.roiMeanIntensity), "", ""]]
-        if let error = outcome.status.errorText { rows.append(["#error", error, "", "", ""]) }
-        rows += outcome.notes.map { ["#note", $0, "", "", ""] }
-        rows += outcome.features.map { [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, Number.format($0.value)] }
+        var rows: [[String]] = [["#roi", Number.format(outcome.roiVoxelCount), Number.format(outcome.roiMeanIntensity), "", "", ""]]
+        if let error = outcome.status.errorText { rows.append(["#error", error, "", "", "", ""]) }
+        rows += outcome.notes.map { ["#note", $0, "", "", "", ""] }
+        rows += outcome.features.map {
+            [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, Number.format($0.value), $0.filter]
+        }
         let text = CSVTable.render(header: header, rows: rows)
         try? AtomicFile.write(text, to: url.path)
     }
 
-    static let header = ["family", "feature", "ibsi_code", "aggregation", "value"]
+    static let header = ["family", "feature", "ibsi_code", "aggregation", "value", "filter"]
 
     static func read(_ url: URL, caseID: String, variant: Variant, seed: UInt64) -> VariantOutcome? {
         guard let table = try? CSVTable.load(url.path), table.header == header else { return nil }
@@ -321,6 +323,7 @@ enum CachedOutcome {
                                      roiMeanIntensity: .nan, status: .extracted)
         for row in table.rows {
             let (family, name, code, aggregation, value) = (row.fields[0], row.fields[1], row.fields[2], row.fields[3], row.fields[4])
+            let filter = row.fields[5]
             switch family {
             case "#roi":
                 outcome.roiVoxelCount = Double(name) ?? .nan
@@ -332,7 +335,8 @@ enum CachedOutcome {
             default:
                 guard let f = FeatureFamily(rawValue: family), let a = Aggregation(rawValue: aggregation),
                       let value = Number.parse(value) else { return nil }
-                outcome.features.append(Feature(family: f, name: name, code: code, aggregation: a, value: value))
+                outcome.features.append(Feature(family: f, name: name, code: code, aggregation: a, value: value,
+                                                filter: filter.isEmpty ? "none" : filter))
             }
         }
         return outcome

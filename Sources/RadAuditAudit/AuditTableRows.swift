@@ -87,11 +87,20 @@ public struct FeatureValue: Sendable, Hashable {
     public var ibsiCode: String
     public var aggregation: String
     public var value: Double
+    /// `none` for the unfiltered image, else the label of the filter response (the `filter` column).
+    public var filter: String = "none"
 
+    /// The columns a reader needs; a `filter` column follows `perturbation` when the audit has filters.
     public static let columns = ["case_id", "variant_id", "perturbation", "family", "feature", "ibsi_code", "aggregation", "value"]
 
+    /// The columns written: with the `filter` column when `filtered`.
+    public static func columns(filtered: Bool) -> [String] {
+        filtered ? Array(columns[..<3]) + ["filter"] + columns[3...] : columns
+    }
+
     public init(caseID: String, variantID: String, perturbation: String, family: String, feature: String, ibsiCode: String,
-                aggregation: String, value: Double) {
+                aggregation: String, value: Double, filter: String = "none") {
+        self.filter = filter
         self.caseID = caseID
         self.variantID = variantID
         self.perturbation = perturbation
@@ -102,19 +111,22 @@ public struct FeatureValue: Sendable, Hashable {
         self.value = value
     }
 
-    public var fields: [String] {
-        [caseID, variantID, perturbation, family, feature, ibsiCode, aggregation, Number.format(value)]
+    public func fields(filtered: Bool) -> [String] {
+        [caseID, variantID, perturbation] + (filtered ? [filter] : [])
+            + [family, feature, ibsiCode, aggregation, Number.format(value)]
     }
 
     init(row: CSVRow) throws {
         self.init(caseID: try row.text("case_id"), variantID: try row.text("variant_id"),
                   perturbation: try row.text("perturbation"), family: try row.text("family"), feature: try row.text("feature"),
                   ibsiCode: row.optional("ibsi_code") ?? "", aggregation: row.optional("aggregation") ?? "",
-                  value: try row.number("value"))
+                  value: try row.number("value"), filter: row.optional("filter") ?? "none")
     }
 
     /// The feature this value belongs to, without case and variant.
-    public var key: FeatureKey { FeatureKey(family: family, feature: feature, ibsiCode: ibsiCode, aggregation: aggregation) }
+    public var key: FeatureKey {
+        FeatureKey(family: family, feature: feature, ibsiCode: ibsiCode, aggregation: aggregation, filter: filter)
+    }
 }
 
 /// One perturbation variant of one case (`variants.csv`).
@@ -176,20 +188,28 @@ public struct StabilityResult: Sendable, Hashable {
     public var robust: Bool
     public var cases: Int
     public var raters: Int
+    /// `none`, or the filter response the feature was computed on.
+    public var filter: String = "none"
 
     /// The group that pools every variant.
     public static let allGroup = "all"
     public static let columns = ["perturbation", "family", "feature", "ibsi_code", "aggregation", "statistic", "estimate",
                           "ci_low", "ci_high", "koo_li", "robust", "cases", "raters"]
 
-    public var fields: [String] {
-        [perturbation, family, feature, ibsiCode, aggregation, statistic, Number.format(estimate), Number.format(ciLow),
-         Number.format(ciHigh), kooLi, robust ? "true" : "false", String(cases), String(raters)]
+    /// The columns written: with a `filter` column after `perturbation` when `filtered`.
+    public static func columns(filtered: Bool) -> [String] {
+        filtered ? [columns[0], "filter"] + columns[1...] : columns
+    }
+
+    public func fields(filtered: Bool) -> [String] {
+        [perturbation] + (filtered ? [filter] : []) + [family, feature, ibsiCode, aggregation, statistic, Number.format(estimate),
+         Number.format(ciLow), Number.format(ciHigh), kooLi, robust ? "true" : "false", String(cases), String(raters)]
     }
 
     public init(perturbation: String, family: String, feature: String, ibsiCode: String, aggregation: String,
                 statistic: String, estimate: Double, ciLow: Double, ciHigh: Double, kooLi: String, robust: Bool,
-                cases: Int, raters: Int) {
+                cases: Int, raters: Int, filter: String = "none") {
+        self.filter = filter
         self.perturbation = perturbation
         self.family = family
         self.feature = feature
@@ -210,10 +230,13 @@ public struct StabilityResult: Sendable, Hashable {
                   ibsiCode: row.optional("ibsi_code") ?? "", aggregation: row.optional("aggregation") ?? "",
                   statistic: try row.text("statistic"), estimate: try row.number("estimate"), ciLow: try row.number("ci_low"),
                   ciHigh: try row.number("ci_high"), kooLi: row.optional("koo_li") ?? "", robust: try row.boolean("robust"),
-                  cases: try row.integer("cases", empty: 0), raters: try row.integer("raters", empty: 0))
+                  cases: try row.integer("cases", empty: 0), raters: try row.integer("raters", empty: 0),
+                  filter: row.optional("filter") ?? "none")
     }
 
-    public var key: FeatureKey { FeatureKey(family: family, feature: feature, ibsiCode: ibsiCode, aggregation: aggregation) }
+    public var key: FeatureKey {
+        FeatureKey(family: family, feature: feature, ibsiCode: ibsiCode, aggregation: aggregation, filter: filter)
+    }
 }
 
 /// Per-case diagnostics of one variant (`cases.csv`): a broken case shows up as an outlying ROI.

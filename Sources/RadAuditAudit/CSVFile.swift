@@ -1,5 +1,4 @@
 import Foundation
-import RadAuditAudit
 import RadAuditCore
 
 /// A CSV file with a header row, read into memory for the audit tables.

@@ -1,4 +1,3 @@
-import RadAuditAudit
 import RadAuditExtraction
 import RadAuditFeatures
 import RadAuditCore
@@ -51,7 +50,7 @@ public enum IBSINotation {
         if let edge = lowestBinEdge(settings) {
             add("lowestBinEdge", "Lowest bin edge (FBS)", edge, [], ["56c"])
         }
-        add("imageFilter", "Image filter", "none", [], ["57"])
+        add("imageFilter", "Image filter", imageFilters(settings), [], ["57"])
         add("featureFamilies", "Feature families", settings.families.map { familyAbbreviation($0.rawValue) }.joined(separator: ", "),
             settings.families.map(\.ibsiCode), ["58"])
         let texture = settings.texture
@@ -82,6 +81,17 @@ public enum IBSINotation {
             add("ngldmCoarseness", "NGLDM coarseness", "α:\(texture.ngldmAlpha)", [], ["71"])
         }
         return rows
+    }
+
+    /// Item 57: `none`, or each filter's label with its type and parameters in IBSI 2 terms (`log_s3mm_3d =
+    /// laplacian_of_gaussian(3,4), 3D, mirror; intensity statistics`), the unfiltered image first when it is used.
+    static func imageFilters(_ settings: ExtractionSettings) -> String {
+        guard !settings.filters.isEmpty else { return "none" }
+        let filters = settings.filters.map { filter in
+            "\(filter.name) = \(filter.parameterDescription), \(filter.settings.is3D ? "3D" : "2D"), "
+                + "\(filter.settings.boundary.rawValue) boundary; " + filter.families.map(\.name).joined(separator: ", ")
+        }
+        return ((settings.original ? ["none (the unfiltered image)"] : []) + filters).joined(separator: " | ")
     }
 
     /// `LIN:3D:2mm`, `CSI:2D:0.8x0.8mm`, or `INT:–` without interpolation.

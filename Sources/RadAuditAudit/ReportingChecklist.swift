@@ -1,4 +1,3 @@
-import RadAuditAudit
 import RadAuditFeatures
 
 /// The IBSI 1 reporting guidelines (items 1–76; Zwanenburg et al., Radiology 2020;295:328, chapter "Radiomics

@@ -1,5 +1,4 @@
 import Foundation
-import RadAuditAudit
 import RadAuditCore
 
 /// What `radaudit sites` found: per-feature site-effect tests on a wide table and, with `--harmonize`, the same

@@ -14,7 +14,7 @@ public enum StabilityAnalysis {
         var variantOrder: [String] = [], groupOf: [String: String] = [:], caseOrder: [String] = []
         var seenCases = Set<String>()
         var featureOrder: [String] = []
-        var featureInfo: [String: (family: String, feature: String, code: String, aggregation: String)] = [:]
+        var featureInfo: [String: (family: String, feature: String, code: String, aggregation: String, filter: String)] = [:]
         var values: [String: [String: [String: Double]]] = [:]  // feature key → case → variant → value
         for r in records {
             if groupOf[r.variantID] == nil {
@@ -22,9 +22,9 @@ public enum StabilityAnalysis {
                 variantOrder.append(r.variantID)
             }
             if seenCases.insert(r.caseID).inserted { caseOrder.append(r.caseID) }
-            let key = r.ibsiCode + "|" + r.aggregation
+            let key = r.filter + "|" + r.ibsiCode + "|" + r.aggregation
             if featureInfo[key] == nil {
-                featureInfo[key] = (r.family, r.feature, r.ibsiCode, r.aggregation)
+                featureInfo[key] = (r.family, r.feature, r.ibsiCode, r.aggregation, r.filter)
                 featureOrder.append(key)
             }
             values[key, default: [:]][r.caseID, default: [:]][r.variantID] = r.value
@@ -61,7 +61,7 @@ public enum StabilityAnalysis {
                     perturbation: group.name, family: info.family, feature: info.feature, ibsiCode: info.code,
                     aggregation: info.aggregation, statistic: settings.statistic, estimate: estimate, ciLow: lower,
                     ciHigh: upper, kooLi: ReliabilityClass(icc: lower)?.rawValue ?? "", robust: judged >= settings.threshold,
-                    cases: table.count, raters: raters.count))
+                    cases: table.count, raters: raters.count, filter: info.filter))
             }
         }
         return results

@@ -11,10 +11,16 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
     public var texture: TextureSettings
     /// Families to compute, in IBSI order; all by default.
     public var families: [FeatureFamily]
+    /// Filters whose responses inside the ROI are featurised too (IBSI 2), in protocol order.
+    public var filters: [ExtractionFilter]
+    /// Whether the unfiltered image's features are computed (`original: false` keeps only the filters').
+    public var original: Bool
 
     public init(interpolation: InterpolationSettings? = nil, resegmentation: ResegmentationSettings? = nil,
                 discretisation: DiscretisationSettings = DiscretisationSettings(), texture: TextureSettings = TextureSettings(),
-                families: [FeatureFamily] = FeatureFamily.allCases) {
+                families: [FeatureFamily] = FeatureFamily.allCases, filters: [ExtractionFilter] = [], original: Bool = true) {
+        self.filters = filters
+        self.original = original
         self.interpolation = interpolation
         self.resegmentation = resegmentation
         self.discretisation = discretisation
@@ -22,7 +28,9 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
         self.families = families
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case interpolation, resegmentation, discretisation, texture, families }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case interpolation, resegmentation, discretisation, texture, families, filters, original
+    }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -39,6 +47,16 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
         } else {
             let listed = try c.decodeIfPresent([FeatureFamily].self, forKey: .families) ?? FeatureFamily.allCases
             families = FeatureFamily.allCases.filter(listed.contains)
+        }
+        filters = try c.decodeIfPresent([ExtractionFilter].self, forKey: .filters) ?? []
+        original = try c.decodeIfPresent(Bool.self, forKey: .original) ?? true
+        if !original && filters.isEmpty {
+            throw DecodingError.dataCorruptedError(forKey: .original, in: c, debugDescription: "original: false needs at least one filter")
+        }
+        let names = filters.map(\.name)
+        if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw DecodingError.dataCorruptedError(forKey: .filters, in: c,
+                                                   debugDescription: "two filters are labelled '\(repeated)': give one a name")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RadAuditConcurrency
 import RadAuditFeatures
+import RadAuditFilters
 import RadAuditImageIO
 import RadAuditPreprocessing
 
@@ -88,11 +89,24 @@ public struct FeatureExtractor: Sendable {
     /// intensity peak's margin, and what interpolating that neighbourhood needs.
     private func sourceBox(around roiBox: BoundingBox, of geometry: ImageGeometry) throws -> BoundingBox {
         guard let interpolation = settings.interpolation?.interpolation else {
-            return roiBox.expanded(by: Self.peakMargin(geometry.spacing), within: geometry.size)
+            guard let margin = margin(geometry.spacing) else { return BoundingBox(covering: geometry.size) }
+            return roiBox.expanded(by: margin, within: geometry.size)
         }
         let target = try interpolation.grid(for: geometry).geometry
-        let window = try interpolation.window(covering: roiBox, of: geometry, margin: Self.peakMargin(target.spacing) &+ 1)
+        guard let margin = margin(target.spacing) else { return BoundingBox(covering: geometry.size) }
+        let window = try interpolation.window(covering: roiBox, of: geometry, margin: margin &+ 1)
         return try interpolation.sourceBox(for: window, of: geometry)
+    }
+
+    /// Voxels of image the extraction reads beyond the ROI's box on a grid of `spacing`: the local intensity peak's
+    /// margin, or the support of the widest filter; nil when a filter needs the whole grid (Fourier-domain filters).
+    private func margin(_ spacing: SIMD3<Double>) -> SIMD3<Int>? {
+        var margin = Self.peakMargin(spacing)
+        for filter in settings.filters {
+            guard let support = filter.settings.margin(spacing: spacing) else { return nil }
+            margin = pointwiseMax(margin, support)
+        }
+        return margin
     }
 
     /// Extracts from `image` and `mask`, a part of the grid `full` starting at voxel `offset` of it. The
@@ -116,8 +130,8 @@ public struct FeatureExtractor: Sendable {
             let target = try interpolation.grid(for: full).geometry
             gridSize = target.size
             let roiBox = BoundingBox(lower: maskBox.lower &+ offset, upper: maskBox.upper &+ offset)
-            let window = wantDiagnostics ? nil
-                : try interpolation.window(covering: roiBox, of: full, margin: Self.peakMargin(target.spacing) &+ 1)
+            let window = try wantDiagnostics ? nil
+                : margin(target.spacing).map { try interpolation.window(covering: roiBox, of: full, margin: $0 &+ 1) }
             // Image and mask are resampled side by side.
             let (sourceImage, sourceMask) = (image, mask)
             (image, mask) = try concurrently(width: threads,
@@ -136,10 +150,39 @@ public struct FeatureExtractor: Sendable {
         diagnostics?.recordROI(padded, gridSize: gridSize, step: "interp_roi")
         try settings.resegmentation?.resegmentation.apply(to: &padded)
         diagnostics?.recordROI(padded, gridSize: gridSize, step: "reseg_roi")
-        let region = padded.cropped(to: BoundingBox(lower: roiBox.lower &- paddedBox.lower, upper: roiBox.upper &- paddedBox.lower))
+        let regionBox = BoundingBox(lower: roiBox.lower &- paddedBox.lower, upper: roiBox.upper &- paddedBox.lower)
+        let region = padded.cropped(to: regionBox)
         let intensities = region.maskedIntensities
-        return ExtractionResult(features: try features(region: region, padded: padded, intensities: intensities),
-                                diagnostics: diagnostics?.values ?? [],
+        var features = settings.original ? try self.features(region: region, padded: padded, intensities: intensities,
+                                                             settings: settings) : []
+        // Each filter's response on the whole grid read (the ROI, its margin and the filter's support), inside the
+        // ROI re-segmented on the unfiltered image (IBSI 2: filter after interpolation, before re-segmentation).
+        let grid = FilterGrid(size: SIMD3(image.size.x, image.size.y, image.size.z), values: image.voxels)
+        let roiMaximum = intensities.reduce(0) { max($0, abs($1)) }
+        for filter in settings.filters {
+            let response: FilterGrid
+            do {
+                response = try filter.settings.response(grid, spacing: image.geometry.spacing, roiMaximum: roiMaximum)
+            } catch let error as FilterError {
+                throw ExtractionError("filter '\(filter.name)': \(error.description)")
+            }
+            let responseVolume = Volume(geometry: image.geometry, voxels: response.values).cropped(to: paddedBox)
+            let filteredPadded = RegionOfInterest(image: responseVolume, morphologicalMask: padded.morphologicalMask,
+                                                  intensityMask: padded.intensityMask)
+            let filteredRegion = filteredPadded.cropped(to: regionBox)
+            var filterSettings = settings
+            filterSettings.families = filter.families
+            // The response has no re-segmentation range of its own: fixed bin sizes start at its minimum.
+            filterSettings.resegmentation = nil
+            features += try self.features(region: filteredRegion, padded: filteredPadded,
+                                          intensities: filteredRegion.maskedIntensities, settings: filterSettings)
+                .map { feature in
+                    var labelled = feature
+                    labelled.filter = filter.name
+                    return labelled
+                }
+        }
+        return ExtractionResult(features: features, diagnostics: diagnostics?.values ?? [],
                                 roiVoxelCount: intensities.count, roiMeanIntensity: MeanAndVariance(intensities).mean)
     }
 
@@ -150,12 +193,13 @@ public struct FeatureExtractor: Sendable {
 
     /// Every requested family; `padded` is `region` with a margin of image around it for the local intensity peak,
     /// `intensities` the intensities inside the intensity mask.
-    private func features(region: RegionOfInterest, padded: RegionOfInterest, intensities: [Double]) throws -> [Feature] {
+    private func features(region: RegionOfInterest, padded: RegionOfInterest, intensities: [Double],
+                          settings: ExtractionSettings) throws -> [Feature] {
         // Each discretisation the families need is made once: texture, histogram and IVH often share one.
         var made: [DiscretisationMethod: DiscretisedRegion] = [:]
         for method in settings.families.compactMap({ FamilyRegistry.discretisation(for: $0, settings: settings) })
         where made[method] == nil {
-            made[method] = try discretisation(method).apply(to: region)
+            made[method] = try discretisation(method, settings: settings).apply(to: region)
         }
         let inputs = FamilyInputs(settings: settings, region: region, padded: padded, intensities: intensities,
                                   discretised: made)
@@ -183,11 +227,40 @@ public struct FeatureExtractor: Sendable {
     private var threads: Int { concurrent ? ProcessInfo.processInfo.activeProcessorCount : 1 }
 
     /// The preprocessing discretisation for a protocol setting, anchored at the re-segmentation lower bound.
-    private func discretisation(_ method: DiscretisationMethod) -> Discretisation {
+    private func discretisation(_ method: DiscretisationMethod, settings: ExtractionSettings) -> Discretisation {
         switch method {
         case .none: .none
         case .fixedBinNumber(let bins): .fixedBinNumber(bins)
         case .fixedBinSize(let width): .fixedBinSize(width: width, lowerBound: settings.resegmentation?.lower)
+        }
+    }
+}
+
+extension FeatureExtractor {
+    /// The response map of the settings' single filter on the whole (interpolated) image grid: what
+    /// `radaudit filter` writes. The pyradiomics intensity transforms scale by the image's `max |I|` here.
+    public func responseMap(imagePath: String, series: String? = nil) throws -> Volume<Double> {
+        guard settings.filters.count == 1, let filter = settings.filters.first else {
+            throw ExtractionError("the protocol's extraction: filters: must list exactly one filter (it lists \(settings.filters.count))")
+        }
+        do {
+            var image = try ImageFile.load(imagePath, series: series).volume
+            if let interpolation = settings.interpolation?.interpolation {
+                image = try interpolation.resample(image, window: nil, placedAt: .zero, in: image.geometry)
+            }
+            if let bad = image.voxels.first(where: { !$0.isFinite }) {
+                throw ExtractionError("the image contains a non-finite intensity (\(bad))")
+            }
+            let grid = FilterGrid(size: SIMD3(image.size.x, image.size.y, image.size.z), values: image.voxels)
+            let response = try filter.settings.response(grid, spacing: image.geometry.spacing,
+                                                        roiMaximum: image.voxels.reduce(0) { max($0, abs($1)) })
+            return Volume(geometry: image.geometry, voxels: response.values)
+        } catch let error as FilterError {
+            throw ExtractionError("\(imagePath): filter '\(filter.name)': \(error.description)")
+        } catch let error as PreprocessingError {
+            throw ExtractionError("\(imagePath): \(error.problem)")
+        } catch let error as ExtractionError {
+            throw ExtractionError("\(imagePath): \(error.description)")
         }
     }
 }

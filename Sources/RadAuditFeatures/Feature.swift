@@ -98,8 +98,12 @@ public struct Feature: Sendable, Hashable {
     public var aggregation: Aggregation
     /// The value; NaN where the feature is undefined for this ROI.
     public var value: Double
+    /// The image the feature was computed on: `none` for the unfiltered image, else the label of a filter response.
+    public var filter: String = "none"
 
-    public init(family: FeatureFamily, name: String, code: String, aggregation: Aggregation = .none, value: Double) {
+    public init(family: FeatureFamily, name: String, code: String, aggregation: Aggregation = .none, value: Double,
+                filter: String = "none") {
+        self.filter = filter
         self.family = family
         self.name = name
         self.code = code

@@ -264,7 +264,8 @@ extension ProvenanceDocument {
     /// `Q4LE_DHQ4`: the feature's IBSI code (its name when it has none) and aggregation code.
     static func featureIdentifier(_ key: FeatureKey) -> String {
         let feature = key.ibsiCode.isEmpty ? key.feature : key.ibsiCode
-        return "\(feature)_\(IBSINotation.aggregationID(key.aggregation) ?? key.aggregation)"
+        let identifier = "\(feature)_\(IBSINotation.aggregationID(key.aggregation) ?? key.aggregation)"
+        return key.filter == "none" ? identifier : "\(identifier)_\(key.filter)"
     }
 
     static func featureTypes(_ code: String) -> [Extension] {

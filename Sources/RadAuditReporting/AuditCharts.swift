@@ -169,7 +169,7 @@ enum AuditCharts {
     }
 
     static func key(_ feature: FeatureKey) -> String {
-        "\(feature.family)\u{0}\(feature.feature)\u{0}\(feature.aggregation)"
+        "\(feature.filter)\u{0}\(feature.family)\u{0}\(feature.feature)\u{0}\(feature.aggregation)"
     }
 
     static func truncated(_ text: String, _ length: Int) -> String {

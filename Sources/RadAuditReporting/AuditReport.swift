@@ -58,12 +58,22 @@ public enum AuditReport {
         return HTMLPage.render(title: title, body: body)
     }
 
-    /// Features in IBSI family order, then in the order of the stability table (or the feature table).
+    /// Features grouped by filter (the unfiltered image first, then the filters in protocol order), then in IBSI family
+    /// order, then in the order of the stability table (or the feature table).
     static func orderedFeatures(_ results: AuditResults) -> [FeatureKey] {
         var seen = Set<String>()
         let keys = (results.stability.map(\.key) + results.features.map(\.key)).filter { seen.insert(AuditCharts.key($0)).inserted }
-        let families = AuditCharts.orderedFamilies(keys)
-        return families.flatMap { family in keys.filter { $0.family == family } }
+        return filters(of: keys).flatMap { filter in
+            let filtered = keys.filter { $0.filter == filter }
+            return AuditCharts.orderedFamilies(filtered).flatMap { family in filtered.filter { $0.family == family } }
+        }
+    }
+
+    /// The filters of `keys` in order of first appearance, `none` first.
+    static func filters(of keys: [FeatureKey]) -> [String] {
+        var seen = Set<String>()
+        let filters = keys.map(\.filter).filter { seen.insert($0).inserted }
+        return filters.filter { $0 == "none" } + filters.filter { $0 != "none" }
     }
 
     static func section(_ id: String, _ title: String, _ content: String) -> String {
@@ -120,6 +130,18 @@ public enum AuditReport {
             rows.append(row)
         }
         html += HTMLTable(caption: nil, columns: ["family"] + groups, rows: rows, sortable: false).render()
+        let filters = filters(of: features)
+        if filters != ["none"] {
+            html += "<h3>Robust features per filter and perturbation group</h3>\n"
+            let filterRows: [[HTMLTable.Cell]] = filters.map { filter in
+                [.code(filter)] + groups.map { group in
+                    let scored = results.stability.filter { $0.perturbation == group && $0.filter == filter }
+                    let robust = scored.filter(\.robust).count
+                    return .markup("\(robust) / \(scored.count)", sortKey: String(robust), className: "num")
+                }
+            }
+            html += HTMLTable(caption: nil, columns: ["filter"] + groups, rows: filterRows, sortable: false).render()
+        }
         return section("summary", "1 Summary", html)
     }
 

@@ -8,7 +8,8 @@ struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Extract IBSI features from an image and a mask.",
         discussion: """
-            Writes one CSV row per feature: family, feature, ibsi_code, aggregation, value. Values are the \
+            Writes one CSV row per feature: family, feature, ibsi_code, aggregation, value, after a filter column \
+            (none, or the filter's label) when the protocol has filters. Values are the \
             shortest decimal that round-trips a Double; NaN where a feature is undefined for the ROI. With \
             --diagnostics, the IBSI diagnostic values follow (feature = IBSI naming-table tag, no IBSI code).
             """)
@@ -42,10 +43,15 @@ struct ExtractCommand: ParsableCommand {
         let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label,
                                                                       series: series, roi: roi, diagnostics: diagnostics)
         for note in result.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-        var rows = result.features.map { [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, TableOutput.format($0.value)] }
-        if diagnostics {
-            rows += result.diagnostics.map { ["diagnostics", $0.tag, "", "none", TableOutput.format($0.value)] }
+        // The filter column appears when the protocol has filters, so that unfiltered tables keep their columns.
+        let filtered = !settings.filters.isEmpty
+        var rows = result.features.map {
+            (filtered ? [$0.filter] : []) + [$0.family.rawValue, $0.name, $0.code, $0.aggregation.rawValue, TableOutput.format($0.value)]
         }
-        try TableOutput.write(header: ["family", "feature", "ibsi_code", "aggregation", "value"], rows: rows, to: output)
+        if diagnostics {
+            rows += result.diagnostics.map { (filtered ? ["none"] : []) + ["diagnostics", $0.tag, "", "none", TableOutput.format($0.value)] }
+        }
+        try TableOutput.write(header: (filtered ? ["filter"] : []) + ["family", "feature", "ibsi_code", "aggregation", "value"],
+                              rows: rows, to: output)
     }
 }

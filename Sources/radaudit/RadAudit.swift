@@ -15,5 +15,5 @@ struct RadAudit: ParsableCommand {
         abstract: "Audit the reproducibility of IBSI radiomic features.",
         version: version,
         subcommands: [AuditCommand.self, ExtractCommand.self, MergeCommand.self, ReportCommand.self, ValidateCommand.self,
-                      InfoCommand.self, AgreementCommand.self, SitesCommand.self, HarmonizeCommand.self])
+                      InfoCommand.self, AgreementCommand.self, SitesCommand.self, HarmonizeCommand.self, FilterCommand.self])
 }

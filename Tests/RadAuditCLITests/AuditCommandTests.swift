@@ -218,3 +218,55 @@ private func splitCSV(_ line: String) -> [String] {
     #expect(acquisition.contains("\"modality\" : \"CT\""))
     for secret in ["PatientName", "PatientID", "PatientBirthDate", "patientName"] { #expect(!acquisition.contains(secret)) }
 }
+
+@Test func filteredAuditsScoreEveryFilterAndShardResumeAndMergeAlike() throws {
+    let text = """
+        seed: 7
+        extraction:
+          interpolation: {spacing_mm: [1, 1, 1]}
+          resegmentation: {range: [-1000, 400]}
+          families: [intensity_statistics]
+          filters:
+            - {type: laplacian_of_gaussian, sigma_mm: 1.5}
+            - {type: wavelet, wavelet: coif1, subband: LLH, level: 1}
+        perturbations:
+          noise: {repetitions: 1, sigma: 5}
+          mask: {erode_mm: [1]}
+        """
+    let (single, run) = try audit(["--jobs", "2"], protocolText: text)
+    defer { try? FileManager.default.removeItem(at: single.deletingLastPathComponent()) }
+    #expect(run.status == 0, "\(run.stderr)")
+    let features = try table(single, "features.csv")
+    let variants = Set(try table(single, "variants.csv").map { $0["case_id"]! + "/" + $0["variant_id"]! })
+    for filter in ["none", "log_s1.5mm_3d", "wavelet_coif1_LLH_l1_3d"] {
+        let rows = features.filter { $0["filter"] == filter }
+        #expect(Set(rows.map { $0["case_id"]! + "/" + $0["variant_id"]! }) == variants, "\(filter)")
+        #expect(rows.count == 18 * variants.count, "\(filter)")
+    }
+    let stability = try table(single, "stability.csv")
+    #expect(Set(stability.map { $0["filter"]! }) == ["none", "log_s1.5mm_3d", "wavelet_coif1_LLH_l1_3d"])
+    #expect(stability.count == 3 * 18 * 3)  // filters × features × (noise, mask, all)
+    let report = try String(contentsOf: single.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(report.contains("log_s1.5mm_3d") && report.contains("wavelet_coif1_LLH_l1_3d"))
+    let record = try String(contentsOf: single.appendingPathComponent("provenance.provx"), encoding: .utf8)
+    #expect(record.contains("log_s1.5mm_3d = laplacian_of_gaussian(1.5,4), 3D, mirror boundary"))
+
+    let tables = ["features.csv", "variants.csv", "stability.csv", "cases.csv", "errors.csv"]
+    let protocolPath = single.appendingPathComponent("protocol.yaml").path
+    // Resume reuses the cached filtered results: the same tables.
+    let before = try tables.map { try Data(contentsOf: single.appendingPathComponent($0)) }
+    #expect(try CLI.run(["audit", "--protocol", protocolPath, "--cases", cohort, "--output", single.path, "--resume"]).status == 0)
+    #expect(try tables.map { try Data(contentsOf: single.appendingPathComponent($0)) } == before)
+    // Two shards merged equal the single run.
+    let base = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: base) }
+    let shards = (1...2).map { base.appendingPathComponent("shard\($0)").path }
+    for (i, shard) in shards.enumerated() {
+        #expect(try CLI.run(["audit", "--protocol", protocolPath, "--cases", cohort, "--output", shard, "--shard", "\(i + 1)/2"]).status == 0)
+    }
+    let merged = base.appendingPathComponent("merged")
+    #expect(try CLI.run(["merge"] + shards + ["--output", merged.path]).status == 0)
+    for name in tables {
+        #expect(try Data(contentsOf: merged.appendingPathComponent(name)) == Data(contentsOf: single.appendingPathComponent(name)), "\(name)")
+    }
+}

@@ -155,3 +155,32 @@ private func writeFile(_ data: Data, _ name: String, in directory: URL) throws -
     #expect(none.stderr.contains("empty.nii") && none.stderr.contains("the mask is empty"), "\(none.stderr)")
     #expect(!FileManager.default.fileExists(atPath: output))
 }
+
+@Test func filterWritesTheResponseMapAndRefusesAProtocolWithoutOneFilter() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let phantom = CLI.repository.appendingPathComponent("fixtures/ibsi2/phantoms/impulse.nii.gz").path
+    let map = directory.appendingPathComponent("map.nii.gz").path
+    let ok = try CLI.run(["filter", "--image", phantom, "--protocol",
+                          CLI.repository.appendingPathComponent("protocols/ibsi2/phase1/2_a.yaml").path, "--output", map])
+    #expect(ok.status == 0, "\(ok.stderr)")
+    let response = try ImageFile.load(map).volume
+    #expect(response.size == GridSize(x: 64, y: 64, z: 64))
+    #expect(response.voxels.min()! < 0)  // the LoG of an impulse is negative at its centre
+
+    let two = directory.appendingPathComponent("two.yaml")
+    try "extraction:\n  filters:\n    - {type: mean, size: 3}\n    - {type: mean, size: 5}\n".write(to: two, atomically: true, encoding: .utf8)
+    let refused = directory.appendingPathComponent("refused.nii.gz").path
+    let failed = try CLI.run(["filter", "--image", phantom, "--protocol", two.path, "--output", refused])
+    #expect(failed.status != 0)
+    #expect(failed.stderr.contains("exactly one filter"))
+    #expect(!FileManager.default.fileExists(atPath: refused))
+
+    let extract = try CLI.run(["extract", "--image", CLI.repository.appendingPathComponent("fixtures/cohort/case1_image.nii.gz").path,
+                               "--mask", CLI.repository.appendingPathComponent("fixtures/cohort/case1_mask.nii.gz").path,
+                               "--protocol", CLI.repository.appendingPathComponent("protocols/ibsi2/phase2/3.A.yaml").path])
+    #expect(extract.status == 0, "\(extract.stderr)")
+    let lines = extract.stdout.split(separator: "\n")
+    #expect(lines.first == "filter,family,feature,ibsi_code,aggregation,value")
+    #expect(lines.count == 19 && lines.dropFirst().allSatisfy { $0.hasPrefix("log_s1.5mm_2d,intensity_statistics,") })
+}

@@ -1,5 +1,6 @@
 import Foundation
 import RadAuditTestSupport
+import RadAuditCore
 import Testing
 import RadAuditImageIO
 import RadAuditPreprocessing

@@ -1,3 +1,4 @@
+import RadAuditCore
 import Foundation
 import RadAuditImageIO
 

@@ -8,7 +8,7 @@ import Foundation
 /// the output needs no bit-reversal. Data are split complex (separate real and imaginary buffers) and
 /// transformed in batches of interleaved sequences: element `q` of sequence `k` at `k + batch·q`. The
 /// batch index is the innermost loop, so the butterflies run over contiguous memory.
-struct FourierTransform: Sendable {
+public struct FourierTransform: Sendable {
     /// One Stockham stage: radix `p` on sub-sequences of length `span`.
     private struct Stage: Sendable {
         var radix: Int
@@ -18,11 +18,11 @@ struct FourierTransform: Sendable {
         var twiddleImaginary: [Double]
     }
 
-    let count: Int
+    public let count: Int
     private let stages: [Stage]
 
     /// The smallest length `≥ n` whose prime factors are 2, 3 and 5.
-    static func fastLength(atLeast n: Int) -> Int {
+    public static func fastLength(atLeast n: Int) -> Int {
         precondition(n >= 1)
         var best = Int.max
         var fives = 1
@@ -39,7 +39,7 @@ struct FourierTransform: Sendable {
         return best
     }
 
-    init(count: Int) {
+    public init(count: Int) {
         precondition(count >= 1)
         var radices: [Int] = []
         var rest = count
@@ -76,7 +76,7 @@ struct FourierTransform: Sendable {
     /// The stages alternate between the data and the scratch buffers; when their number is odd, the last
     /// one (whose butterflies read and write the same elements) runs in place, so the result always ends
     /// in the data buffers.
-    func transform(real: UnsafeMutablePointer<Double>, imaginary: UnsafeMutablePointer<Double>, batch: Int,
+    public func transform(real: UnsafeMutablePointer<Double>, imaginary: UnsafeMutablePointer<Double>, batch: Int,
                    scratchReal: UnsafeMutablePointer<Double>, scratchImaginary: UnsafeMutablePointer<Double>) {
         var source = (real, imaginary)
         var target = (scratchReal, scratchImaginary)

@@ -159,28 +159,35 @@ public struct FeatureExtractor: Sendable {
         // ROI re-segmented on the unfiltered image (IBSI 2: filter after interpolation, before re-segmentation).
         let grid = FilterGrid(size: SIMD3(image.size.x, image.size.y, image.size.z), values: image.voxels)
         let roiMaximum = intensities.reduce(0) { max($0, abs($1)) }
-        for filter in settings.filters {
-            let response: FilterGrid
-            do {
-                response = try filter.settings.response(grid, spacing: image.geometry.spacing, roiMaximum: roiMaximum)
-            } catch let error as FilterError {
-                throw ExtractionError("filter '\(filter.name)': \(error.description)")
-            }
-            let responseVolume = Volume(geometry: image.geometry, voxels: response.values).cropped(to: paddedBox)
-            let filteredPadded = RegionOfInterest(image: responseVolume, morphologicalMask: padded.morphologicalMask,
-                                                  intensityMask: padded.intensityMask)
-            let filteredRegion = filteredPadded.cropped(to: regionBox)
-            var filterSettings = settings
-            filterSettings.families = filter.families
-            // The response has no re-segmentation range of its own: fixed bin sizes start at its minimum.
-            filterSettings.resegmentation = nil
-            features += try self.features(region: filteredRegion, padded: filteredPadded,
-                                          intensities: filteredRegion.maskedIntensities, settings: filterSettings)
-                .map { feature in
-                    var labelled = feature
-                    labelled.filter = filter.name
-                    return labelled
+        // Filters run side by side, `threads` at a time (each response lives until its features are computed).
+        let threads = self.threads, spacing = image.geometry.spacing
+        for start in stride(from: 0, to: settings.filters.count, by: threads) {
+            let group = Array(settings.filters[start..<min(start + threads, settings.filters.count)])
+            let responses = try group.concurrentMap(width: threads) { filter in
+                do {
+                    return try filter.settings.response(grid, spacing: spacing, roiMaximum: roiMaximum,
+                                                        concurrency: max(1, threads / group.count))
+                } catch let error as FilterError {
+                    throw ExtractionError("filter '\(filter.name)': \(error.description)")
                 }
+            }
+            for (filter, response) in zip(group, responses) {
+                let responseVolume = Volume(geometry: image.geometry, voxels: response.values).cropped(to: paddedBox)
+                let filteredPadded = RegionOfInterest(image: responseVolume, morphologicalMask: padded.morphologicalMask,
+                                                      intensityMask: padded.intensityMask)
+                let filteredRegion = filteredPadded.cropped(to: regionBox)
+                var filterSettings = settings
+                filterSettings.families = filter.families
+                // The response has no re-segmentation range of its own: fixed bin sizes start at its minimum.
+                filterSettings.resegmentation = nil
+                features += try self.features(region: filteredRegion, padded: filteredPadded,
+                                              intensities: filteredRegion.maskedIntensities, settings: filterSettings)
+                    .map { feature in
+                        var labelled = feature
+                        labelled.filter = filter.name
+                        return labelled
+                    }
+            }
         }
         return ExtractionResult(features: features, diagnostics: diagnostics?.values ?? [],
                                 roiVoxelCount: intensities.count, roiMeanIntensity: MeanAndVariance(intensities).mean)
@@ -224,7 +231,7 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Threads one extraction may use.
-    private var threads: Int { concurrent ? ProcessInfo.processInfo.activeProcessorCount : 1 }
+    var threads: Int { concurrent ? ProcessInfo.processInfo.activeProcessorCount : 1 }
 
     /// The preprocessing discretisation for a protocol setting, anchored at the re-segmentation lower bound.
     private func discretisation(_ method: DiscretisationMethod, settings: ExtractionSettings) -> Discretisation {
@@ -253,7 +260,8 @@ extension FeatureExtractor {
             }
             let grid = FilterGrid(size: SIMD3(image.size.x, image.size.y, image.size.z), values: image.voxels)
             let response = try filter.settings.response(grid, spacing: image.geometry.spacing,
-                                                        roiMaximum: image.voxels.reduce(0) { max($0, abs($1)) })
+                                                        roiMaximum: image.voxels.reduce(0) { max($0, abs($1)) },
+                                                        concurrency: threads)
             return Volume(geometry: image.geometry, voxels: response.values)
         } catch let error as FilterError {
             throw ExtractionError("\(imagePath): filter '\(filter.name)': \(error.description)")

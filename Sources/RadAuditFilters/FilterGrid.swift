@@ -19,37 +19,51 @@ public struct FilterGrid: Sendable, Equatable {
 
     /// The true convolution `out[i] = Σ_k w[k]·a[i + c − k]` along `axis` with the odd-length kernel `w`
     /// (`c = (len − 1)/2`), the image extended by `boundary`.
+    ///
+    /// Along y and z whole rows (x) or planes (x, y) are combined at once, contiguous and vectorisable; along x each
+    /// line is read once per tap, from a source index computed once per position and tap.
     func convolved(along axis: Int, with kernel: [Double], boundary: BoundaryCondition) -> FilterGrid {
         precondition(kernel.count % 2 == 1, "kernels are centred: odd length")
-        let n = size[axis], s = stride(axis)
+        let n = size[axis]
         let centre = (kernel.count - 1) / 2
-        let lineCount = values.count / n
-        var output = FilterGrid(size: size, repeating: 0)
-        // For each position and kernel tap, the source index along the axis (nil: zero), computed once.
+        // For each position and tap, the source index along the axis (−1: zero), computed once.
         var sources = [Int](repeating: -1, count: n * kernel.count)
         for i in 0..<n {
             for k in kernel.indices { sources[i * kernel.count + k] = boundary.index(i + centre - k, count: n) ?? -1 }
         }
+        var output = FilterGrid(size: size, repeating: 0)
+        let taps = kernel.count
         values.withUnsafeBufferPointer { input in
             output.values.withUnsafeMutableBufferPointer { out in
                 sources.withUnsafeBufferPointer { sources in
                     kernel.withUnsafeBufferPointer { w in
-                        for line in 0..<lineCount {
-                            // The first voxel of the line: lines run over the other two axes.
-                            let start: Int
-                            switch axis {
-                            case 0: start = line * n
-                            case 1: start = (line / size.x) * size.x * n + line % size.x
-                            default: start = line
-                            }
-                            for i in 0..<n {
-                                var sum = 0.0
-                                let row = i * w.count
-                                for k in 0..<w.count {
-                                    let j = sources[row + k]
-                                    if j >= 0 { sum += w[k] * input[start + j * s] }
+                        if axis == 0 {
+                            for line in 0..<(values.count / n) {
+                                let start = line * n
+                                for i in 0..<n {
+                                    var sum = 0.0
+                                    for k in 0..<taps {
+                                        let j = sources[i &* taps &+ k]
+                                        if j >= 0 { sum += w[k] * input[start &+ j] }
+                                    }
+                                    out[start &+ i] = sum
                                 }
-                                out[start + i * s] = sum
+                            }
+                        } else {
+                            // Blocks of `block` contiguous values (a row for y, a plane for z), `n` of them per group.
+                            let block = axis == 1 ? size.x : size.x * size.y
+                            let groups = values.count / (block * n)
+                            for group in 0..<groups {
+                                let base = group * block * n
+                                for i in 0..<n {
+                                    let target = base &+ i &* block
+                                    for k in 0..<taps {
+                                        let j = sources[i &* taps &+ k]
+                                        guard j >= 0 else { continue }
+                                        let weight = w[k], source = base &+ j &* block
+                                        for x in 0..<block { out[target &+ x] += weight * input[source &+ x] }
+                                    }
+                                }
                             }
                         }
                     }

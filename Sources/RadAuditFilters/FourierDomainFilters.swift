@@ -112,35 +112,37 @@ extension FilterGrid {
     }
 
     /// The axial slices (or, for `stack` 1 and 2, the coronal (x, z) and sagittal (y, z) planes) as 2D grids of
-    /// size (u, v, 1), and the inverse.
+    /// size (u, v, 1).
     func planes(stack: Int) -> [FilterGrid] {
-        let (u, v, w) = stack == 0 ? (0, 1, 2) : stack == 1 ? (0, 2, 1) : (1, 2, 0)
-        return (0..<size[w]).map { plane in
-            var out = FilterGrid(size: SIMD3(size[u], size[v], 1), repeating: 0)
-            var p = SIMD3(0, 0, 0)
-            p[w] = plane
-            for j in 0..<size[v] {
-                p[v] = j
-                for i in 0..<size[u] {
-                    p[u] = i
-                    out.values[i + size[u] * j] = values[p.x + size.x * (p.y + size.y * p.z)]
-                }
-            }
-            return out
-        }
+        let (u, v, w) = Self.planeAxes(stack)
+        var planes = (0..<size[w]).map { _ in FilterGrid(size: SIMD3(size[u], size[v], 1), repeating: 0) }
+        forEachPlaneVoxel(stack: stack) { plane, inPlane, index in planes[plane].values[inPlane] = values[index] }
+        return planes
     }
 
     /// Adds `weight` times the planes of `stack` (as `planes(stack:)` gives them) into this grid.
     mutating func accumulate(planes: [FilterGrid], stack: Int, weight: Double) {
-        let (u, v, w) = stack == 0 ? (0, 1, 2) : stack == 1 ? (0, 2, 1) : (1, 2, 0)
-        for (plane, grid) in planes.enumerated() {
-            var p = SIMD3(0, 0, 0)
+        var values = self.values
+        forEachPlaneVoxel(stack: stack) { plane, inPlane, index in values[index] += weight * planes[plane].values[inPlane] }
+        self.values = values
+    }
+
+    /// The in-plane axes (u, v) and the stacking axis w of `stack`.
+    private static func planeAxes(_ stack: Int) -> (Int, Int, Int) {
+        stack == 0 ? (0, 1, 2) : stack == 1 ? (0, 2, 1) : (1, 2, 0)
+    }
+
+    /// Calls `body(plane, index in the plane, index in the grid)` for every voxel, plane by plane.
+    private func forEachPlaneVoxel(stack: Int, _ body: (Int, Int, Int) -> Void) {
+        let (u, v, w) = Self.planeAxes(stack)
+        var p = SIMD3(0, 0, 0)
+        for plane in 0..<size[w] {
             p[w] = plane
             for j in 0..<size[v] {
                 p[v] = j
                 for i in 0..<size[u] {
                     p[u] = i
-                    values[p.x + size.x * (p.y + size.y * p.z)] += weight * grid.values[i + size[u] * j]
+                    body(plane, i + size[u] * j, p.x + size.x * (p.y + size.y * p.z))
                 }
             }
         }

@@ -19,6 +19,8 @@ struct GaborFilter: Sendable {
     /// The orientations whose moduli are averaged (one for a plain filter).
     var angles: [Double]
     var boundary: BoundaryCondition
+    /// Threads the planes may be filtered on.
+    var concurrency: Int
 
     /// The mean modulus over `angles` of each plane of `stack` (0 axial, 1 coronal, 2 sagittal) of `grid`.
     func response(_ grid: FilterGrid, spacing: SIMD3<Double>, stack: Int) -> [FilterGrid] {
@@ -35,7 +37,7 @@ struct GaborFilter: Sendable {
             kernelSpectrum(theta: $0, radius: radius, size: fftSize, spacing: (spacing[u], spacing[v]), transforms: &setUp)
         }
         let transforms = setUp
-        return planes.concurrentMap(width: ProcessInfo.processInfo.activeProcessorCount) { plane in
+        return planes.concurrentMap(width: concurrency) { plane in
             var transforms = transforms
             let extended = plane.padded(by: radius, boundary: boundary)
             var image = ComplexGrid(size: fftSize, real: [Double](repeating: 0, count: fftSize.x * fftSize.y))

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import RadAuditConcurrency
 
 /// Why a filter cannot be applied, in one line.
 public struct FilterError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -83,7 +84,9 @@ public struct FilterSettings: Sendable, Hashable {
 
     /// The response map of `grid` with voxel `spacing` (mm), on the same grid; `roiMaximum` is `max |I|` over the
     /// ROI, which the pyradiomics intensity transforms scale by.
-    public func response(_ grid: FilterGrid, spacing: SIMD3<Double>, roiMaximum: Double = .nan) throws -> FilterGrid {
+    /// - Parameter concurrency: threads the filter may use (rotations and planes in parallel).
+    public func response(_ grid: FilterGrid, spacing: SIMD3<Double>, roiMaximum: Double = .nan,
+                         concurrency: Int = 1) throws -> FilterGrid {
         let dimensions = is3D ? 3 : 2
         if is3D && grid.size.z < 2 { throw FilterError("a 3D filter needs more than one slice (use dimensions: 2D)") }
         let filteredAxes = is3D ? [0, 1, 2] : [0, 1]
@@ -103,7 +106,9 @@ public struct FilterSettings: Sendable, Hashable {
             let padded = kernels.map(centred)
             var response: FilterGrid
             if rotationInvariant {
-                let responses = RightAngleRotation.all(dimensions: dimensions).map { separable(grid, $0.apply(to: padded)) }
+                let responses = RightAngleRotation.all(dimensions: dimensions).concurrentMap(width: concurrency) {
+                    separable(grid, $0.apply(to: padded))
+                }
                 response = FilterGrid(size: grid.size, values: responses.dropFirst().reduce(responses[0].values) { pooled, next in
                     zip(pooled, next.values).map { max($0, $1) }
                 })
@@ -131,8 +136,7 @@ public struct FilterSettings: Sendable, Hashable {
             let lowPass = [[Double]](repeating: centred(family.lowPass), count: dimensions)
             let rotations = rotationInvariant ? RightAngleRotation.all(dimensions: dimensions)
                 : [RightAngleRotation(permutation: Array(0..<dimensions), signs: [Int](repeating: 1, count: dimensions))]
-            var sum = FilterGrid(size: grid.size, repeating: 0)
-            for rotation in rotations {
+            let responses = rotations.concurrentMap(width: concurrency) { rotation in
                 var kernels = rotation.apply(to: subbandKernels), low = rotation.apply(to: lowPass)
                 var image = grid
                 for _ in 1..<level {
@@ -140,9 +144,9 @@ public struct FilterSettings: Sendable, Hashable {
                     kernels = kernels.map(dilated)
                     low = low.map(dilated)
                 }
-                sum = sum + separable(image, kernels)
+                return separable(image, kernels)
             }
-            return sum.map { $0 / Double(rotations.count) }
+            return responses.dropFirst().reduce(responses[0], +).map { $0 / Double(rotations.count) }
         case .gabor(let sigma, let wavelength, let gamma, let theta, let step):
             guard sigma > 0, sigma.isFinite, wavelength > 0, wavelength.isFinite, gamma > 0, gamma.isFinite else {
                 throw FilterError("gabor: sigma_mm, lambda_mm and gamma must be > 0")
@@ -153,7 +157,7 @@ public struct FilterSettings: Sendable, Hashable {
                 angles = stride(from: 0.0, to: 360.0 - 1e-9, by: step).map { theta + $0 }
             }
             let gabor = GaborFilter(sigma: sigma, wavelength: wavelength, gamma: gamma,
-                                    angles: angles.map { $0 * Double.pi / 180 }, boundary: boundary)
+                                    angles: angles.map { $0 * Double.pi / 180 }, boundary: boundary, concurrency: concurrency)
             let stacks = is3D && step != nil ? [0, 1, 2] : [0]
             var response = FilterGrid(size: grid.size, repeating: 0)
             for stack in stacks {
@@ -256,13 +260,21 @@ public struct FilterSettings: Sendable, Hashable {
     /// with `g(x) = (2πs²)^(−1/2) exp(−x²/2s²)`; for equal `s` this is `−(1/s²)(2πs²)^(−d/2)(d − r²/s²)e^(−r²/2s²)`.
     /// Each axis has `1 + 2⌊truncate·s + ½⌋` taps; the kernel is not corrected to zero sum (as the reference maps).
     private func laplacianOfGaussian(_ grid: FilterGrid, sigma: [Double], truncate: Double) -> FilterGrid {
-        let gaussians = sigma.map { LaplacianOfGaussian.taps(sigma: $0, truncate: truncate) }
-        var sum = FilterGrid(size: grid.size, repeating: 0)
-        for term in sigma.indices {
-            let kernels = gaussians.indices.map { $0 == term ? gaussians[$0].second : gaussians[$0].plain }
-            sum = sum + separable(grid, kernels)
+        let g = sigma.map { LaplacianOfGaussian.taps(sigma: $0, truncate: truncate) }
+        // Σ_a D_a Π_{b≠a} G_b, sharing passes: z first, then y, then x.
+        if g.count == 2 {
+            let y = grid.convolved(along: 1, with: g[1].plain, boundary: boundary)
+            let yy = grid.convolved(along: 1, with: g[1].second, boundary: boundary)
+            return y.convolved(along: 0, with: g[0].second, boundary: boundary)
+                + yy.convolved(along: 0, with: g[0].plain, boundary: boundary)
         }
-        return sum
+        let z = grid.convolved(along: 2, with: g[2].plain, boundary: boundary)
+        let zz = grid.convolved(along: 2, with: g[2].second, boundary: boundary)
+        let zy = z.convolved(along: 1, with: g[1].plain, boundary: boundary)
+        let secondInYOrZ = z.convolved(along: 1, with: g[1].second, boundary: boundary)
+            + zz.convolved(along: 1, with: g[1].plain, boundary: boundary)
+        return zy.convolved(along: 0, with: g[0].second, boundary: boundary)
+            + secondInYOrZ.convolved(along: 0, with: g[0].plain, boundary: boundary)
     }
 }
 

@@ -21,7 +21,7 @@ public enum AcquisitionVocabulary {
         Term(name: "seriesDescription", label: "Series description", items: ["6"]),
         Term(name: "bodyPartExamined", label: "Body part", items: ["1"]),
         Term(name: "contrastBolusAgent", label: "Contrast agent", items: ["4a"]),
-        Term(name: "acquisitionDate", label: "Acquisition date", items: []),
+        Term(name: "acquisitionYear", label: "Acquisition year", items: []),
         Term(name: "sopClassUID", label: "SOP class", items: ["8"]),
         Term(name: "kvp", label: "Tube voltage (kVp)", items: ["14"]),
         Term(name: "xRayTubeCurrent", label: "Tube current (mA)", items: ["15"]),
@@ -63,7 +63,11 @@ public enum AcquisitionVocabulary {
         let identifying = ["patientname", "patientsname", "patientid", "patientsid", "patientbirth", "patientsbirth",
                            "birthdate", "dateofbirth", "birthname", "otherpatient", "patientaddress", "patientsaddress",
                            "patienttelephone", "patientstelephone", "medicalrecord", "mrn", "00100010", "00100020",
-                           "00100030", "00101000", "00101001", "00101040", "00102154"]
+                           "00100030", "00101000", "00101001", "00101040", "00102154",
+                           // Dates of service, institutions, operators and devices (DICOM PS3.15 Basic Profile).
+                           "acquisitiondate", "studydate", "seriesdate", "contentdate", "acquisitiondatetime", "studytime",
+                           "institution", "operator", "physician", "stationname", "deviceserial", "accession",
+                           "instanceuid", "studyid"]
         return identifying.contains { k.contains($0) } || k == "name" || k == "patient"
     }
 

@@ -1,3 +1,4 @@
+import RadAuditCore
 import RadAuditExtraction
 import RadAuditPerturbation
 
@@ -162,6 +163,26 @@ public struct ProtocolPerturbations: Sendable, Hashable, Decodable {
                                                        debugDescription: "chain \(chain.name) uses \(step.rawValue), which the protocol does not configure")
             }
         }
+        guard contourRepetitions >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .contourRandomisation, in: c, debugDescription: "repetitions must be ≥ 0")
+        }
+        let count = variantCount
+        guard count <= Double(Self.maximumVariants) else {
+            throw DecodingError.dataCorruptedError(forKey: CodingKeys.allCases.first { c.contains($0) } ?? .noise, in: c,
+                debugDescription: "the perturbations ask for \(Number.format(count)) variants per case; at most "
+                    + "\(Self.maximumVariants) are allowed (each is a full extraction of every case)")
+        }
+    }
+
+    /// The most variants per case a protocol may ask for (original included): each is one extraction of every case.
+    public static let maximumVariants = 10_000
+
+    /// Variants per case, original included, counted without overflow (as a Double).
+    public var variantCount: Double {
+        let lists = [resamplingSpacings.count, binWidths.count, binCounts.count, erosionsMM.count, dilationsMM.count,
+                     rotationsDegrees.count, translationFractions.count, volumeFractions.count]
+        return 1 + Double(noise?.repetitions ?? 0) + Double(lists.reduce(0, +)) + Double(contourRepetitions)
+            + chains.reduce(0.0) { $0 + Double($1.repetitions) }
     }
 
     /// Whether the protocol lists settings for `kind`, so a chain can draw from them.

@@ -188,8 +188,9 @@ public enum DiscretisationMethod: Sendable, Hashable, Codable {
             }
             self = .fixedBinSize(width)
         case "fixed_bin_number":
-            guard let bins, bins >= 1 else {
-                throw DecodingError.dataCorruptedError(forKey: .bins, in: c, debugDescription: "fixed_bin_number needs bins ≥ 1")
+            guard let bins, bins >= 1, bins <= Discretisation.maximumLevels else {
+                throw DecodingError.dataCorruptedError(forKey: .bins, in: c,
+                                                       debugDescription: "fixed_bin_number needs bins from 1 to \(Discretisation.maximumLevels)")
             }
             self = .fixedBinNumber(bins)
         default:

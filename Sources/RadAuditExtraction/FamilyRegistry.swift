@@ -18,6 +18,9 @@ struct FamilyInputs: Sendable {
 /// features follow from the extraction's inputs and settings. A new family adds its case here, its file under
 /// `RadAuditFeatures`, and its case (with code, abbreviation and name) in `FeatureFamily`.
 enum FamilyRegistry {
+    /// The most grey levels a texture matrix may have: a GLCM of N_g² cells then stays within 128 MiB per direction.
+    static let maximumTextureLevels = 4096
+
     /// The discretisation `family` needs under `settings`; nil when it uses the intensities themselves.
     static func discretisation(for family: FeatureFamily, settings: ExtractionSettings) -> DiscretisationMethod? {
         switch family {
@@ -35,6 +38,10 @@ enum FamilyRegistry {
         let t = settings.texture
         let dimensions = Set(t.dimensions)
         let texture = inputs.discretised[settings.discretisation.texture]
+        if family.isTexture, let levels = texture?.levelCount, levels > maximumTextureLevels {
+            throw ExtractionError("the texture discretisation gives \(levels) grey levels; texture matrices (up to N_g² "
+                                  + "cells) are limited to \(maximumTextureLevels): use a larger bin width or fewer bins")
+        }
         switch family {
         case .morphology:
             return MorphologicalFeatures.shape(inputs.region)

@@ -81,8 +81,13 @@ enum VoxelDecoder {
 }
 
 enum ImageLimits {
-    /// Largest voxel count a reader accepts (2³² voxels = 32 GiB as Double), to refuse absurd headers.
-    static let maximumVoxelCount = 1 << 32
+    /// Largest voxel count a reader accepts, to refuse absurd headers before allocating: 2³² voxels by default (a
+    /// header that claims more than its data holds is refused as truncated first, wherever the data length is known);
+    /// `RADAUDIT_MAX_VOXELS` lowers or raises it.
+    static let maximumVoxelCount: Int = {
+        if let text = ProcessInfo.processInfo.environment["RADAUDIT_MAX_VOXELS"], let value = Int(text), value > 0 { return value }
+        return 1 << 32
+    }()
 
     /// Validates grid dimensions and returns the voxel count.
     static func voxelCount(_ dims: [Int], path: String) throws -> Int {
@@ -94,7 +99,7 @@ enum ImageLimits {
             let (product, overflow) = count.multipliedReportingOverflow(by: n)
             guard !overflow, product <= maximumVoxelCount else {
                 throw ImageIOError(path, "grid \(dims.map(String.init).joined(separator: "×")) is absurdly large "
-                                   + "(more than \(maximumVoxelCount) voxels); refusing to allocate it")
+                                   + "(more than \(maximumVoxelCount) voxels; set RADAUDIT_MAX_VOXELS to raise the limit)")
             }
             count = product
         }

@@ -240,6 +240,15 @@ public enum NIfTI {
             let rank = dims[0]
             guard (1...7).contains(rank) else { throw ImageIOError(path, "invalid number of dimensions \(rank)") }
             let extent = (0..<3).map { $0 < rank ? dims[$0 + 1] : 1 }
+            // Dimensions 1–3 are checked with the grid below; those beyond must be at least 1 too.
+            if rank > 3, let bad = dims[4...rank].firstIndex(where: { $0 < 1 }) {
+                throw ImageIOError(path, "dim[\(bad)] is \(dims[bad]) with dim[0] = \(rank); every used dimension must be at least 1")
+            }
+            let bitpix = version == 1 ? Int(f.integer(Int16.self, at: 72)) : Int(f.integer(Int16.self, at: 14))
+            guard bitpix == 8 * voxelType.byteCount else {
+                throw ImageIOError(path, "bitpix \(bitpix) does not match datatype \(datatype) (\(voxelType.rawValue), "
+                                   + "\(8 * voxelType.byteCount) bits)")
+            }
             if rank > 3, dims[4...rank].contains(where: { $0 > 1 }) {
                 throw ImageIOError(path, "\(rank)-dimensional image (\(dims[1...rank].map(String.init).joined(separator: "×"))); "
                                    + "only 3D scalar volumes are supported")

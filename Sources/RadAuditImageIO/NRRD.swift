@@ -79,12 +79,18 @@ public enum NRRD {
         } else {
             payload = file[headerEnd!...]
         }
-        let lineSkip = Int(fields["line skip"] ?? fields["lineskip"] ?? "0") ?? 0
+        let lineSkipText = fields["line skip"] ?? fields["lineskip"] ?? "0"
+        guard let lineSkip = Int(lineSkipText), lineSkip >= 0 else {
+            throw ImageIOError(path, "header field 'line skip: \(lineSkipText)' must be a non-negative integer")
+        }
         for _ in 0..<lineSkip {
             guard let nl = payload.firstIndex(of: 0x0A) else { break }
             payload = payload[(nl + 1)...]
         }
-        let byteSkip = Int(fields["byte skip"] ?? fields["byteskip"] ?? "0") ?? 0
+        let byteSkipText = fields["byte skip"] ?? fields["byteskip"] ?? "0"
+        guard let byteSkip = Int(byteSkipText), byteSkip >= -1 else {
+            throw ImageIOError(path, "header field 'byte skip: \(byteSkipText)' must be -1 or a non-negative integer")
+        }
 
         let voxels: StoredVoxels
         switch encoding {

@@ -186,8 +186,9 @@ private struct LabelScan {
                 }
                 while end < rowLength && row.loadUnaligned(fromByteOffset: end * width, as: T.self) == bits { end += 1 }
                 if bits != lastBits || lastValue == nil { (lastBits, lastValue) = (bits, value(bits)) }
-                let v = lastValue!
-                if v != 0 && !v.isNaN {
+                // NaN is recorded as −∞ (a dictionary key must equal itself): both are refused as labels.
+                let v = lastValue!.isNaN ? -Double.infinity : lastValue!
+                if v != 0 {
                     let lower = SIMD3(i, j, k), upper = SIMD3(end, j + 1, k + 1)
                     if let box = boxes[v] {
                         boxes[v] = BoundingBox(lower: pointwiseMin(box.lower, lower), upper: pointwiseMax(box.upper, upper))
@@ -207,6 +208,10 @@ enum LabelChoice {
     ///
     /// - Throws: when the chosen label is absent, naming the labels that are present.
     static func choose(_ label: Int?, present: [Double], path: String) throws -> Double {
+        if let odd = present.first(where: { !$0.isFinite || $0 != $0.rounded() }) {
+            throw ImageIOError(path, "the mask holds the value \(odd.isFinite ? String(odd) : "NaN or ±inf"); a mask must be "
+                               + "a label map of integers (or a binary mask)")
+        }
         let chosen: Double
         if let label {
             chosen = Double(label)

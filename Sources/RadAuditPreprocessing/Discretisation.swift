@@ -11,6 +11,9 @@ public enum Discretisation: Hashable, Sendable {
     /// re-segmentation range, or the ROI minimum when there is none (`lowerBound == nil`).
     case fixedBinSize(width: Double, lowerBound: Double?)
 
+    /// The most grey levels a discretisation may produce (the intensity histogram has one bin per level).
+    public static let maximumLevels = 1 << 20
+
     /// Grey levels of `region`'s intensity mask (0 outside it).
     ///
     /// - Throws: for a bin count below 1, a bin width that is not positive, or non-integer intensities with `.none`.
@@ -35,9 +38,14 @@ public enum Discretisation: Hashable, Sendable {
                 }
                 levels[i] = Int32(v)
             }
+            guard maximum <= Double(Self.maximumLevels) else {
+                throw PreprocessingError("discretisation 'none' finds grey level \(maximum); at most \(Self.maximumLevels) are allowed")
+            }
             levelCount = Int(maximum)
         case .fixedBinNumber(let bins):
-            guard bins >= 1 else { throw PreprocessingError("fixed bin number must be at least 1, got \(bins)") }
+            guard bins >= 1, bins <= Self.maximumLevels else {
+                throw PreprocessingError("fixed bin number must be 1 to \(Self.maximumLevels), got \(bins)")
+            }
             let range = maximum - minimum
             for i in values.indices where inside[i] {
                 let level = range > 0 ? Int((Double(bins) * (values[i] - minimum) / range).rounded(.down)) + 1 : 1
@@ -47,12 +55,16 @@ public enum Discretisation: Hashable, Sendable {
         case .fixedBinSize(let width, let lowerBound):
             guard width > 0, width.isFinite else { throw PreprocessingError("bin width must be positive, got \(width)") }
             let origin = lowerBound ?? minimum
-            let highest = Int(((maximum - origin) / width).rounded(.down)) + 1
-            guard highest <= 1 << 20 else {
-                throw PreprocessingError("bin width \(width) gives \(highest) grey levels; choose a larger width")
+            // The level count is checked as a Double, before any conversion to Int can trap.
+            let needed = ((maximum - origin) / width).rounded(.down) + 1
+            guard needed <= Double(Self.maximumLevels) else {
+                throw PreprocessingError("bin width \(width) gives \(needed) grey levels for intensities \(origin)…\(maximum); "
+                                         + "at most \(Self.maximumLevels) are allowed: choose a larger width")
             }
+            let highest = Int(needed)
             for i in values.indices where inside[i] {
-                levels[i] = Int32(max(1, Int(((values[i] - origin) / width).rounded(.down)) + 1))
+                // Intensities below the origin (none after re-segmentation) take level 1.
+                levels[i] = Int32(Int(max(0, ((values[i] - origin) / width).rounded(.down))) + 1)
             }
             levelCount = highest
         }

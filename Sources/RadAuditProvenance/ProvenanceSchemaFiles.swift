@@ -81,7 +81,7 @@ extension ProvenanceSchema {
           <xs:element name="seriesDescription" type="xs:string"><xs:annotation><xs:documentation>6</xs:documentation></xs:annotation></xs:element>
           <xs:element name="bodyPartExamined" type="xs:string"><xs:annotation><xs:documentation>1</xs:documentation></xs:annotation></xs:element>
           <xs:element name="contrastBolusAgent" type="xs:string"><xs:annotation><xs:documentation>4a</xs:documentation></xs:annotation></xs:element>
-          <xs:element name="acquisitionDate" type="xs:string"/>
+          <xs:element name="acquisitionYear" type="xs:string"/>
           <xs:element name="sopClassUID" type="xs:string"><xs:annotation><xs:documentation>8</xs:documentation></xs:annotation></xs:element>
           <xs:element name="kvp" type="xs:string"><xs:annotation><xs:documentation>14, kV</xs:documentation></xs:annotation></xs:element>
           <xs:element name="xRayTubeCurrent" type="xs:string"><xs:annotation><xs:documentation>15, mA</xs:documentation></xs:annotation></xs:element>

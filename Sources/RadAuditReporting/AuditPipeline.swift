@@ -35,8 +35,10 @@ public struct AuditPipeline: Sendable {
         public var failed: Int
     }
 
-    /// Runs the audit; `progress(done, total)` is called after each case × variant.
-    public func run(progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+    /// Runs the audit; `plan(cases, variants)` is called once the protocol and cohort are read, before any
+    /// extraction, and `progress(done, total)` after each case × variant.
+    public func run(plan: (Int, Int) -> Void = { _, _ in },
+                    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Summary {
         let auditProtocol = try AuditProtocol.load(protocolPath)
         var cohort = try Cohort.load(casesPath)
         if let shard { cohort = cohort.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element) }
@@ -45,6 +47,7 @@ public struct AuditPipeline: Sendable {
                              to: URL(fileURLWithPath: output).appendingPathComponent("protocol.yaml").path)
         let runner = AuditRunner(auditProtocol: auditProtocol, cases: cohort, outputDirectory: output, jobs: jobs,
                                  resume: resume, exportVariants: exportVariants)
+        plan(cohort.count, runner.variants.count)
         let started = Date()
         let run = try runner.run(progress: progress)
         let tables = AuditTables(run: run, cases: cohort)

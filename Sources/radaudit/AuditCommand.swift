@@ -44,7 +44,9 @@ struct AuditCommand: ParsableCommand {
         let pipeline = AuditPipeline(protocolPath: `protocol`, casesPath: cases, output: output, jobs: jobs, resume: resume,
                                      shard: shard.map { ($0.index, $0.count) }, exportVariants: exportVariants)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
-        let summary = try pipeline.run { done, total in bar.update(done, of: total) }
+        let summary = try pipeline.run(plan: { cases, variants in
+            FileHandle.standardError.write(Data("radaudit: \(cases) case(s) × \(variants) variant(s) = \(cases * variants) extractions\n".utf8))
+        }, progress: { done, total in bar.update(done, of: total) })
         bar.finish()
         if summary.skipped > 0 {
             FileHandle.standardError.write(Data("radaudit: \(summary.skipped) variant(s) skipped; see \(output)/errors.csv\n".utf8))

@@ -58,3 +58,24 @@ private let repository = URL(fileURLWithPath: #filePath)
         #expect(throws: ProtocolError.self, "\(yaml)") { try AuditProtocol.parse(yaml, path: "p.yaml") }
     }
 }
+
+@Test(arguments: [
+    "perturbations: {noise: {repetitions: 1000000000, sigma: 5}}",
+    "perturbations:\n  rotation: {angles_deg: [10]}\n  chains: [{name: c, steps: [rotation], repetitions: 1000000000000}]",
+    "perturbations: {noise: {repetitions: 100000, sigma: 5}}",
+    "extraction: {discretisation: {texture: {method: fixed_bin_number, bins: 1000000000}}}",
+])
+func protocolsAskingForTooMuchWorkAreRefusedBeforeAnyWork(yaml: String) {
+    #expect {
+        try AuditProtocol.parse(yaml + "\n", path: "P.yaml")
+    } throws: { error in
+        let text = "\(error)"
+        return !text.contains("\n") && (text.contains("at most 10000") || text.contains("bins from 1 to"))
+    }
+}
+
+@Test func aLargeButBoundedPlanIsAccepted() throws {
+    let angles = (1...2000).map { String($0 % 360) }.joined(separator: ", ")
+    let parsed = try AuditProtocol.parse("perturbations: {rotation: {angles_deg: [\(angles)]}}\n", path: "P.yaml")
+    #expect(parsed.perturbations.variantCount == 2001)
+}

@@ -12,7 +12,7 @@ import Testing
     #expect(m.sliceThickness == 5 && m.spacingBetweenSlices == 5)
     #expect(m.reconstructionDiameter == 338.6716)
     #expect(m.pixelSpacing == [0.661468, 0.661468])
-    #expect(m.acquisitionDate == "19970430")
+    #expect(m.acquisitionYear == "1997")  // the year only: a full date is a date of service
     #expect(m.contrastBolusAgent == "ISOVUE300/100")
     #expect(m.rows == 128 && m.columns == 128)
 }

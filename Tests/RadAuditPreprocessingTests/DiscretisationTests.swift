@@ -74,3 +74,9 @@ private func region(_ values: [Double], mask: [Bool]? = nil) -> RegionOfInterest
     #expect(cropped.geometry.origin == SIMD3(14, 1, 1))
     #expect(box.expanded(by: SIMD3(1, 1, 1), within: geometry.size) == BoundingBox(lower: SIMD3(1, 0, 0), upper: SIMD3(4, 3, 2)))
 }
+
+@Test func absurdDiscretisationsAreRefusedBeforeAllocating() {
+    #expect(throws: PreprocessingError.self) { try Discretisation.fixedBinSize(width: 1e-300, lowerBound: nil).apply(to: region([0, 1, 2])) }
+    #expect(throws: PreprocessingError.self) { try Discretisation.fixedBinNumber(1_000_000_000).apply(to: region([0, 1, 2])) }
+    #expect(throws: PreprocessingError.self) { try Discretisation.none.apply(to: region([1, 1e12])) }
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/RadAuditReporting/ProvenanceSchemaFiles.swift: the schemas of this folder as Swift string constants,
+"""Writes Sources/RadAuditProvenance/ProvenanceSchemaFiles.swift: the schemas of this folder as Swift string constants,
 so the radaudit binary validates provenance records without files beside it. Run from anywhere."""
 import pathlib
 
@@ -23,5 +23,5 @@ for name in names:
     out.extend(("        " + line) if line else "" for line in text.split("\n"))
     out.append('        """#),')
 out += ["    ]", "}", ""]
-target = here.parent.parent / "Sources" / "RadAuditReporting" / "ProvenanceSchemaFiles.swift"
+target = here.parent.parent / "Sources" / "RadAuditProvenance" / "ProvenanceSchemaFiles.swift"
 target.write_text("\n".join(out), encoding="utf-8")

@@ -157,7 +157,9 @@ extension GreyLevelCooccurrenceMatrix {
 
         init(_ matrix: GreyLevelCooccurrenceMatrix) {
             let n = matrix.levelCount
-            let scale = 1 / Double(matrix.total)
+            // p = count / total by division, not times 1/total: a matrix with a single occupied cell (a flat ROI) then
+            // has p = 1 exactly, and its variances and entropies are exactly 0 (their features NaN where undefined).
+            let total = Double(matrix.total)
             var marginal = [Double](repeating: 0, count: n + 1)
             var difference = [Double](repeating: 0, count: n)
             var sum = [Double](repeating: 0, count: 2 * n + 1)
@@ -166,7 +168,7 @@ extension GreyLevelCooccurrenceMatrix {
                 for j in 1...n {
                     let count = matrix.counts[(i - 1) * n + (j - 1)]
                     guard count > 0 else { continue }
-                    let p = Double(count) * scale
+                    let p = Double(count) / total
                     marginal[i] += p
                     difference[abs(i - j)] += p
                     sum[i + j] += p

@@ -2,7 +2,7 @@
 /// items on imaging, acquisition and reconstruction.
 ///
 /// Patient identifiers (name, ID, birth date) and other patient attributes are never copied into this record;
-/// the acquisition date is kept. Attributes of enhanced multi-frame images are found in their shared (else first
+/// of dates only the year of the acquisition is kept. Attributes of enhanced multi-frame images are found in their shared (else first
 /// per-frame) functional groups. A missing attribute is nil.
 public struct AcquisitionMetadata: Codable, Equatable, Sendable {
     // Imaging.
@@ -15,8 +15,9 @@ public struct AcquisitionMetadata: Codable, Equatable, Sendable {
     public var seriesDescription: String?
     public var bodyPartExamined: String?
     public var contrastBolusAgent: String?
-    /// DICOM date `YYYYMMDD` of the acquisition (else of the series, else of the study).
-    public var acquisitionDate: String?
+    /// The year `YYYY` of the acquisition (else of the series, else of the study): never the full date, which is a
+    /// date of service, a patient identifier under the DICOM PS3.15 Basic Profile and HIPAA Safe Harbor.
+    public var acquisitionYear: String?
 
     // CT acquisition.
     /// Peak tube voltage (kV).
@@ -80,8 +81,9 @@ public struct AcquisitionMetadata: Codable, Equatable, Sendable {
         seriesDescription = text(.seriesDescription)
         bodyPartExamined = text(.bodyPartExamined)
         contrastBolusAgent = text(.contrastBolusAgent)
-        acquisitionDate = text(.acquisitionDate) ?? text(.acquisitionDateTime).map { String($0.prefix(8)) }
-            ?? text(.seriesDate) ?? text(.studyDate)
+        let date: String? = text(.acquisitionDate) ?? text(.acquisitionDateTime) ?? text(.seriesDate) ?? text(.studyDate)
+        let year = date.map { String($0.prefix(4)) }
+        acquisitionYear = year.flatMap { $0.count == 4 && $0.allSatisfy(\.isNumber) ? $0 : nil }
         kvp = number(.kvp)
         xRayTubeCurrent = number(.xRayTubeCurrent)
         exposureTime = number(.exposureTime)

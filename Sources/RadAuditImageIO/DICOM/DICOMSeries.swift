@@ -55,6 +55,8 @@ public struct DICOMSeries: Sendable {
         let stack = try SliceStack(slices, columns: columns, rows: rows, path: name)
         let geometry = stack.geometry
         _ = try ImageLimits.voxelCount([geometry.size.x, geometry.size.y, geometry.size.z], path: name)
+        // The first file's pixel data must hold what its header claims before the volume is allocated.
+        if let first = headers.first { _ = try PixelData(file: DICOMFile(path: first.path)) }
         var slot = [Int](repeating: 0, count: sources.count)
         for (k, index) in stack.order.enumerated() { slot[index] = k }
         var voxels = [Double](repeating: 0, count: geometry.size.count)

@@ -1,3 +1,4 @@
+import RadAuditCore
 /// The grey-scale pixel data of a DICOM image (PS3.3 C.7.6.3, PS3.5 §8): native or RLE-compressed frames,
 /// decoded to stored values.
 ///
@@ -75,13 +76,28 @@ public struct PixelData: Sendable {
         self.bitsAllocated = bitsAllocated
         self.bitsStored = bitsStored
         self.highBit = highBit
-        self.isSigned = d.unsignedInteger(.pixelRepresentation) == 1
+        let representation = d.unsignedInteger(.pixelRepresentation) ?? 0
+        guard representation == 0 || representation == 1 else {
+            throw ImageIOError(path, "PixelRepresentation \(representation) is neither 0 (unsigned) nor 1 (signed)")
+        }
+        self.isSigned = representation == 1
+        let spacing = d.numbers(.pixelSpacing)
+        if !spacing.isEmpty {
+            guard spacing.count == 2, spacing.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw ImageIOError(path, "PixelSpacing \(spacing.map { Number.format($0) }.joined(separator: "\\")) is not two positive distances")
+            }
+        }
         switch element.value {
         case .bytes(let bytes):
             let needed = (rows * columns * frames * bitsAllocated + 7) / 8
             guard bytes.count >= needed else {
                 throw ImageIOError(path, "truncated pixel data: \(rows)×\(columns)×\(frames) pixels of \(bitsAllocated) bits "
                                    + "need \(needed) bytes, the file has \(bytes.count)")
+            }
+            // PixelData is padded to an even length, nothing more.
+            guard bytes.count <= needed + 1 else {
+                throw ImageIOError(path, "pixel data of \(bytes.count) bytes, but Rows × Columns × NumberOfFrames × BitsAllocated "
+                                   + "(\(rows)×\(columns)×\(frames)×\(bitsAllocated)) needs \(needed): inconsistent header")
             }
             encoding = .native(bytes)
         case .fragments(let offsetTable, let fragments):

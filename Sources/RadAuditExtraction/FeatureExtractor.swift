@@ -159,35 +159,38 @@ public struct FeatureExtractor: Sendable {
         // ROI re-segmented on the unfiltered image (IBSI 2: filter after interpolation, before re-segmentation).
         let grid = FilterGrid(size: SIMD3(image.size.x, image.size.y, image.size.z), values: image.voxels)
         let roiMaximum = intensities.reduce(0) { max($0, abs($1)) }
-        // Filters run side by side, `threads` at a time (each response lives until its features are computed).
-        let threads = self.threads, spacing = image.geometry.spacing
+        // Filters run side by side, `threads` at a time, each response computed and featurised by one task (so at
+        // most `threads` responses are alive at once).
+        let threads = self.threads, spacing = image.geometry.spacing, geometry = image.geometry
+        let unfiltered = padded
         for start in stride(from: 0, to: settings.filters.count, by: threads) {
             let group = Array(settings.filters[start..<min(start + threads, settings.filters.count)])
-            let responses = try group.concurrentMap(width: threads) { filter in
+            let share = max(1, threads / group.count)
+            features += try group.concurrentMap(width: threads) { filter -> [Feature] in
+                let response: FilterGrid
                 do {
-                    return try filter.settings.response(grid, spacing: spacing, roiMaximum: roiMaximum,
-                                                        concurrency: max(1, threads / group.count))
+                    response = try filter.settings.response(grid, spacing: spacing, roiMaximum: roiMaximum, concurrency: share)
                 } catch let error as FilterError {
                     throw ExtractionError("filter '\(filter.name)': \(error.description)")
                 }
-            }
-            for (filter, response) in zip(group, responses) {
-                let responseVolume = Volume(geometry: image.geometry, voxels: response.values).cropped(to: paddedBox)
-                let filteredPadded = RegionOfInterest(image: responseVolume, morphologicalMask: padded.morphologicalMask,
-                                                      intensityMask: padded.intensityMask)
+                let responseVolume = Volume(geometry: geometry, voxels: response.values).cropped(to: paddedBox)
+                let filteredPadded = RegionOfInterest(image: responseVolume, morphologicalMask: unfiltered.morphologicalMask,
+                                                      intensityMask: unfiltered.intensityMask)
                 let filteredRegion = filteredPadded.cropped(to: regionBox)
                 var filterSettings = settings
                 filterSettings.families = filter.families
                 // The response has no re-segmentation range of its own: fixed bin sizes start at its minimum.
                 filterSettings.resegmentation = nil
-                features += try self.features(region: filteredRegion, padded: filteredPadded,
+                var extractor = self
+                extractor.concurrent = share > 1
+                return try extractor.features(region: filteredRegion, padded: filteredPadded,
                                               intensities: filteredRegion.maskedIntensities, settings: filterSettings)
                     .map { feature in
                         var labelled = feature
                         labelled.filter = filter.name
                         return labelled
                     }
-            }
+            }.flatMap { $0 }
         }
         return ExtractionResult(features: features, diagnostics: diagnostics?.values ?? [],
                                 roiVoxelCount: intensities.count, roiMeanIntensity: MeanAndVariance(intensities).mean)

@@ -36,6 +36,10 @@ public struct Interpolation: Hashable, Sendable {
     /// Largest interpolated grid accepted (2³¹ voxels, 16 GiB as Double).
     static let maximumVoxelCount = 1 << 31
 
+    /// Largest part of it that is ever resampled (2²⁷ voxels, 1 GiB as Double): an extraction holds a few copies of
+    /// it, which must fit a 24 GB machine.
+    static let maximumWindowVoxelCount = 1 << 27
+
     /// The interpolation grid of `geometry` and, per axis, its first point and step in original grid coordinates.
     public func grid(for geometry: ImageGeometry) throws -> (geometry: ImageGeometry, start: SIMD3<Double>, step: SIMD3<Double>) {
         var size = [Int](repeating: 0, count: 3)
@@ -140,6 +144,12 @@ public struct Interpolation: Hashable, Sendable {
                           full: ImageGeometry) throws -> Volume<Double> {
         let (target, fullStart, step) = try grid(for: full)
         let window = window ?? BoundingBox(covering: target.size)
+        let voxels = window.size.count
+        guard voxels <= Self.maximumWindowVoxelCount else {
+            throw PreprocessingError("interpolation to \(target.spacing.x)×\(target.spacing.y)×\(target.spacing.z) mm needs "
+                                     + "\(window.size) = \(voxels) voxels around the ROI; at most \(Self.maximumWindowVoxelCount) "
+                                     + "(1 GiB per copy) are allowed: choose a coarser spacing")
+        }
         // Crop the source to what the window needs (positions in the full grid, then in the given part of it).
         let needed = try sourceBox(for: window, of: full, margin: Self.sourceMargin(kernel))
         let sourceLower = needed.lower, sourceUpper = needed.upper

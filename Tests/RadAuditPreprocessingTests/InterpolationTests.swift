@@ -84,3 +84,12 @@ func windowedResamplingEqualsCroppingTheWholeGrid(kernel: Interpolation.Kernel) 
     // The window holds the whole interpolated ROI.
     #expect(wholeMask.voxels.filter { $0 }.count == wholeMask.cropped(to: window).voxels.filter { $0 }.count)
 }
+
+@Test func anInterpolatedWindowTooLargeForMemoryIsRefused() throws {
+    let geometry = ImageGeometry(size: GridSize(x: 40, y: 40, z: 40), spacing: SIMD3(1, 1, 1))
+    let image = Volume(geometry: geometry, voxels: [Double](repeating: 1, count: geometry.size.count))
+    // 0.05 mm: 800³ voxels, more than 2²⁷.
+    let interpolation = Interpolation(spacing: [0.05, 0.05, 0.05], imageKernel: .linear, maskKernel: .linear,
+                                      maskThreshold: 0.5, roundingStep: nil)
+    #expect(throws: PreprocessingError.self) { try interpolation.resample(image) }
+}

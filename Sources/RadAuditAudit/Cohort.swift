@@ -27,6 +27,8 @@ public struct AuditCase: Sendable, Hashable {
 /// Why a cohort table could not be used, in one line naming the file (and row).
 public struct CohortError: Error, CustomStringConvertible, Sendable {
     public var description: String
+
+    public init(description: String) { self.description = description }
 }
 
 /// `CASES.csv`: `case_id,image,mask` plus optional `site,label,roi`. Relative paths are relative to the table.

@@ -43,6 +43,8 @@ public struct AuditPipeline: Sendable {
         var cohort = try Cohort.load(casesPath)
         if let shard { cohort = cohort.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element) }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        // Until the manifest is written again at the end, the directory is not a finished audit.
+        try AuditManifest.invalidate(output)
         try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: protocolPath)),
                              to: URL(fileURLWithPath: output).appendingPathComponent("protocol.yaml").path)
         let runner = AuditRunner(auditProtocol: auditProtocol, cases: cohort, outputDirectory: output, jobs: jobs,
@@ -54,7 +56,29 @@ public struct AuditPipeline: Sendable {
         _ = try tables.write(to: output, stability: auditProtocol.stability, concurrency: jobs)
         try RunRecord(seed: runner.seed, jobs: jobs, started: started, finished: Date()).write(to: output)
         try AuditReportWriter.write(directory: output, concurrency: jobs)
+        try AuditManifest.write(output)
         return Summary(runs: run.outcomes.count, skipped: tables.errors.count - tables.failures.count,
                        failed: tables.failures.count)
+    }
+
+    /// `radaudit merge`: the tables of finished shard audits joined in cohort order, stability scored over all
+    /// cases with the rule of `protocolPath` (default: the first directory's protocol), then the report, the record
+    /// and the manifest, in `output`.
+    public static func merge(_ directories: [String], output: String, protocolPath: String? = nil) throws {
+        guard let first = directories.first else { throw CohortError(description: "name at least one audit directory") }
+        for directory in directories { try AuditManifest.requireComplete(directory) }
+        let protocolPath = protocolPath ?? URL(fileURLWithPath: first).appendingPathComponent("protocol.yaml").path
+        let auditProtocol = try AuditProtocol.load(protocolPath)
+        let tables = try AuditTables(directories: directories)
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try AuditManifest.invalidate(output)
+        try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: protocolPath)),
+                             to: URL(fileURLWithPath: output).appendingPathComponent("protocol.yaml").path)
+        let started = Date()
+        _ = try tables.write(to: output, stability: auditProtocol.stability)
+        try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: 1, started: started, finished: Date())
+            .write(to: output)
+        try AuditReportWriter.write(directory: output)
+        try AuditManifest.write(output)
     }
 }

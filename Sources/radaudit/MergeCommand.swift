@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import RadAuditAudit
-import RadAuditImageIO
 import RadAuditReporting
-import RadAuditCore
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,17 +18,7 @@ struct MergeCommand: ParsableCommand {
     var `protocol`: String?
 
     func run() throws {
-        guard let first = directories.first else { throw ValidationError("name at least one audit directory") }
-        let protocolPath = `protocol` ?? URL(fileURLWithPath: first).appendingPathComponent("protocol.yaml").path
-        let auditProtocol = try AuditProtocol.load(protocolPath)
-        let tables = try AuditTables(directories: directories)
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: protocolPath)),
-                             to: URL(fileURLWithPath: output).appendingPathComponent("protocol.yaml").path)
-        let started = Date()
-        _ = try tables.write(to: output, stability: auditProtocol.stability)
-        try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: 1, started: started, finished: Date())
-            .write(to: output)
-        try AuditReportWriter.write(directory: output)
+        guard !directories.isEmpty else { throw ValidationError("name at least one audit directory") }
+        try AuditPipeline.merge(directories, output: output, protocolPath: `protocol`)
     }
 }

@@ -270,3 +270,20 @@ private func splitCSV(_ line: String) -> [String] {
         #expect(try Data(contentsOf: merged.appendingPathComponent(name)) == Data(contentsOf: single.appendingPathComponent(name)), "\(name)")
     }
 }
+
+@Test func onlyFinishedAuditsCarryAManifestAndMergeRefusesTheOthers() throws {
+    let (finished, run) = try audit(protocolText: "extraction: {families: [intensity_statistics]}\nperturbations: {noise: {repetitions: 1, sigma: 5}}\n")
+    defer { try? FileManager.default.removeItem(at: finished.deletingLastPathComponent()) }
+    #expect(run.status == 0)
+    let manifest = try String(contentsOf: finished.appendingPathComponent("manifest.json"), encoding: .utf8)
+    #expect(manifest.contains("\"features.csv\"") && manifest.contains("\"report.html\"") && manifest.contains("\"complete\" : true"))
+    // A directory an interrupted run left behind (tables but no manifest) is not an audit to merge.
+    let interrupted = finished.deletingLastPathComponent().appendingPathComponent("interrupted")
+    try FileManager.default.copyItem(at: finished, to: interrupted)
+    try FileManager.default.removeItem(at: interrupted.appendingPathComponent("manifest.json"))
+    let merged = finished.deletingLastPathComponent().appendingPathComponent("merged")
+    let merge = try CLI.run(["merge", finished.path, interrupted.path, "--output", merged.path])
+    #expect(merge.status != 0)
+    #expect(merge.stderr.contains("interrupted: no manifest.json: the audit did not finish"))
+    #expect(!FileManager.default.fileExists(atPath: merged.appendingPathComponent("features.csv").path))
+}

@@ -124,3 +124,14 @@ func corruptStructureSetsNeverCrash(_ sample: String) throws {
         }
     }
 }
+
+@Test func corruptContourDataOfTheChosenROIIsAnError() throws {
+    var structures = try RTStructureSet(path: ctPhantomStructureSet)
+    structures.rois[0].contours[3].corruption = "ContourData holds 7 numbers, not x/y/z triplets"
+    let image = try ImageFile.load(ctPhantomSeries)
+    #expect {
+        try structures.mask(roi: "GTV-1", on: image.volume.geometry, frameOfReferenceUID: image.frameOfReferenceUID)
+    } throws: { error in
+        "\(error)".contains("contour 4: ContourData holds 7 numbers") && !"\(error)".contains("\n")
+    }
+}

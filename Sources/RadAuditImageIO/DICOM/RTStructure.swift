@@ -12,6 +12,8 @@ public struct RTStructureSet: Sendable {
     public struct Contour: Sendable {
         public var geometricType: String
         public var points: [SIMD3<Double>]
+        /// What is wrong with its ContourData (a count that is not a multiple of 3, NaN or infinite coordinates).
+        public var corruption: String? = nil
     }
 
     public var path: String
@@ -23,8 +25,8 @@ public struct RTStructureSet: Sendable {
         try self.init(file: DICOMFile(path: path))
     }
 
-    /// The structures of a parsed file. Contours whose ContourData is not a list of coordinate triplets are kept
-    /// with no points (and skipped when rasterised, with a note).
+    /// The structures of a parsed file. Contours whose ContourData is not a list of finite coordinate triplets are
+    /// kept with their `corruption`: a mask of their ROI is refused.
     ///
     /// - Throws: when the file is not an RT Structure Set.
     public init(file: DICOMFile) throws {
@@ -40,7 +42,10 @@ public struct RTStructureSet: Sendable {
                 let values = contour.numbers(.contourData)
                 let points = values.count % 3 == 0
                     ? stride(from: 0, to: values.count, by: 3).map { SIMD3(values[$0], values[$0 + 1], values[$0 + 2]) } : []
-                return Contour(geometricType: contour.string(.contourGeometricType) ?? "CLOSED_PLANAR", points: points)
+                let corruption = values.count % 3 != 0 ? "ContourData holds \(values.count) numbers, not x/y/z triplets"
+                    : values.allSatisfy(\.isFinite) ? nil : "ContourData holds NaN or infinite coordinates"
+                return Contour(geometricType: contour.string(.contourGeometricType) ?? "CLOSED_PLANAR", points: points,
+                               corruption: corruption)
             }
         }
         rois = d.sequence(.structureSetROISequence).compactMap { item in
@@ -94,6 +99,11 @@ public struct RTStructureSet: Sendable {
             break
         }
         var rasteriser = try ContourRasteriser(geometry: geometry)
+        for (number, contour) in roi.contours.enumerated() {
+            if let corruption = contour.corruption {
+                throw ImageIOError(path, "ROI \"\(roi.name)\" contour \(number + 1): \(corruption)")
+            }
+        }
         for (number, contour) in roi.contours.enumerated() {
             let label = "\(path): ROI \"\(roi.name)\" contour \(number + 1)"
             guard contour.geometricType == "CLOSED_PLANAR" else {

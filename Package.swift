@@ -41,8 +41,8 @@ let package = Package(
         .target(name: "RadAuditFilters", dependencies: ["RadAuditConcurrency", "RadAuditCore"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "RadAuditFeatures", dependencies: ["RadAuditCore", "RadAuditImageIO", "RadAuditPreprocessing"]),
-        .target(name: "RadAuditExtraction", dependencies: ["RadAuditConcurrency", "RadAuditImageIO", "RadAuditPreprocessing",
-                                                           "RadAuditFilters", "RadAuditFeatures"]),
+        .target(name: "RadAuditExtraction", dependencies: ["RadAuditConcurrency", "RadAuditCore", "RadAuditImageIO",
+                                                           "RadAuditPreprocessing", "RadAuditFilters", "RadAuditFeatures"]),
         .target(name: "RadAuditPerturbation", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
         .target(name: "RadAuditStatistics", dependencies: [
             .product(name: "RealModule", package: "swift-numerics"),

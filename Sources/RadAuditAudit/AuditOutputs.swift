@@ -57,12 +57,8 @@ public struct AuditTables: Sendable {
         for directory in directories {
             let base = URL(fileURLWithPath: directory)
             func load<Row>(_ name: String, _ columns: [String], _ row: (CSVRow) throws -> Row) throws -> [Row] {
-                let path = base.appendingPathComponent(name).path
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw CohortError(description: "\(path): " + (FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"))
-                }
                 do {
-                    return try CSVFile(data, path: path, required: columns).rows.map(row)
+                    return try CSVFile(path: base.appendingPathComponent(name).path, required: columns).rows.map(row)
                 } catch let error as AuditResultsError {
                     throw CohortError(description: error.description)
                 }

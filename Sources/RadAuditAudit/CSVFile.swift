@@ -10,12 +10,24 @@ struct CSVFile {
     /// The table in `data` (read from `path`), checking that every `required` column is present; `keep` selects the
     /// rows to hold in memory.
     init(_ data: Data, path: String, required: [String], keep: ((CSVRow) -> Bool)? = nil) throws {
-        let table: CSVTable.File
         do {
-            table = try CSVTable.parse(data, path: path, required: required)
+            try self.init(try CSVTable.parse(data, path: path, required: required), keep: keep)
         } catch let error as CSVFileError {
             throw AuditResultsError(error.description)
         }
+    }
+
+    /// The table in the file at `path` (see ``CSVTable/load(_:trimmingSpaces:required:)``).
+    init(path: String, required: [String]) throws {
+        do {
+            try self.init(try CSVTable.load(path, required: required), keep: nil)
+        } catch let error as CSVFileError {
+            throw AuditResultsError(error.description)
+        }
+    }
+
+    private init(_ table: CSVTable.File, keep: ((CSVRow) -> Bool)?) throws {
+        let path = table.path
         let header = table.header
         var columns: [String: Int] = [:]
         for (index, name) in header.enumerated() where columns[name] == nil { columns[name] = index }

@@ -155,27 +155,39 @@ public struct FeatureExtractor: Sendable {
         let intensities = region.maskedIntensities
         var features = settings.original ? try self.features(region: region, padded: padded, intensities: intensities,
                                                              settings: settings) : []
-        // Each filter's response on the whole grid read (the ROI, its margin and the filter's support), inside the
-        // ROI re-segmented on the unfiltered image (IBSI 2: filter after interpolation, before re-segmentation).
+        if !settings.filters.isEmpty {
+            features += try filteredFeatures(image: image, padded: padded, paddedBox: paddedBox, regionBox: regionBox,
+                                             roiMaximum: intensities.reduce(0) { max($0, abs($1)) })
+        }
+        return ExtractionResult(features: features, diagnostics: diagnostics?.values ?? [],
+                                roiVoxelCount: intensities.count, roiMeanIntensity: MeanAndVariance(intensities).mean)
+    }
+
+    /// The features of each filter's response on `image` (the ROI, its margin and the filter's support) inside the
+    /// ROI re-segmented on the unfiltered image (`padded`, the part `paddedBox` of the grid; `regionBox` the ROI's box
+    /// in it): IBSI 2 filters after interpolation and before re-segmentation. Filters run `threads` at a time, each
+    /// response computed and featurised by one task, so at most `threads` responses are alive at once.
+    ///
+    /// - Parameter roiMaximum: `max |I|` over the ROI, which the pyradiomics intensity transforms scale by.
+    private func filteredFeatures(image: Volume<Double>, padded: RegionOfInterest, paddedBox: BoundingBox,
+                                  regionBox: BoundingBox, roiMaximum: Double) throws -> [Feature] {
         let grid = FilterGrid(size: SIMD3(image.size.x, image.size.y, image.size.z), values: image.voxels)
-        let roiMaximum = intensities.reduce(0) { max($0, abs($1)) }
-        // Filters run side by side, `threads` at a time, each response computed and featurised by one task (so at
-        // most `threads` responses are alive at once).
-        let threads = self.threads, spacing = image.geometry.spacing, geometry = image.geometry
-        let unfiltered = padded
+        let threads = self.threads, geometry = image.geometry
+        var features: [Feature] = []
         for start in stride(from: 0, to: settings.filters.count, by: threads) {
             let group = Array(settings.filters[start..<min(start + threads, settings.filters.count)])
             let share = max(1, threads / group.count)
             features += try group.concurrentMap(width: threads) { filter -> [Feature] in
                 let response: FilterGrid
                 do {
-                    response = try filter.settings.response(grid, spacing: spacing, roiMaximum: roiMaximum, concurrency: share)
+                    response = try filter.settings.response(grid, spacing: geometry.spacing, roiMaximum: roiMaximum,
+                                                            concurrency: share)
                 } catch let error as FilterError {
                     throw ExtractionError("filter '\(filter.name)': \(error.description)")
                 }
-                let responseVolume = Volume(geometry: geometry, voxels: response.values).cropped(to: paddedBox)
-                let filteredPadded = RegionOfInterest(image: responseVolume, morphologicalMask: unfiltered.morphologicalMask,
-                                                      intensityMask: unfiltered.intensityMask)
+                let filteredPadded = RegionOfInterest(image: Volume(geometry: geometry, voxels: response.values).cropped(to: paddedBox),
+                                                      morphologicalMask: padded.morphologicalMask,
+                                                      intensityMask: padded.intensityMask)
                 let filteredRegion = filteredPadded.cropped(to: regionBox)
                 var filterSettings = settings
                 filterSettings.families = filter.families
@@ -192,8 +204,7 @@ public struct FeatureExtractor: Sendable {
                     }
             }.flatMap { $0 }
         }
-        return ExtractionResult(features: features, diagnostics: diagnostics?.values ?? [],
-                                roiVoxelCount: intensities.count, roiMeanIntensity: MeanAndVariance(intensities).mean)
+        return features
     }
 
     /// Voxels per axis covered by the local intensity peak's sphere.
@@ -234,7 +245,7 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Threads one extraction may use.
-    var threads: Int { concurrent ? ProcessInfo.processInfo.activeProcessorCount : 1 }
+    private var threads: Int { concurrent ? ProcessInfo.processInfo.activeProcessorCount : 1 }
 
     /// The preprocessing discretisation for a protocol setting, anchored at the re-segmentation lower bound.
     private func discretisation(_ method: DiscretisationMethod, settings: ExtractionSettings) -> Discretisation {

@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditCore
 import RadAuditFeatures
 import RadAuditFilters
 
@@ -148,7 +149,7 @@ public struct ExtractionFilter: Sendable, Hashable, Codable {
 
     /// The filter's type and parameters as one text, e.g. `wavelet(db2,LHL,1,ri:false)`.
     static func describe(_ filter: ImageFilter) -> String {
-        func n(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)" }
+        let n = Number.format
         switch filter {
         case .mean(let size): return "mean(\(size))"
         case .laplacianOfGaussian(let s, let t): return "laplacian_of_gaussian(\(n(s)),\(n(t)))"
@@ -173,7 +174,7 @@ public struct ExtractionFilter: Sendable, Hashable, Codable {
     /// `riesz_x1y0z0_log_s3mm_3d`, `square_3d`…; a boundary other than mirror is appended (`_zero`, `_nearest`,
     /// `_periodic`).
     public static func label(_ settings: FilterSettings) -> String {
-        func n(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)" }
+        let n = Number.format
         var parts: [String]
         switch settings.filter {
         case .mean(let size): parts = ["mean", "m\(size)"]

@@ -41,14 +41,30 @@ struct AnyLengthFourierTransform: Sendable {
             (br[m - k], bi[m - k]) = (wr[k], -wi[k])
         }
         let fft = FourierTransform(count: m)
-        Self.run(fft, &br, &bi)
+        var scratchReal = [Double](repeating: 0, count: m), scratchImaginary = scratchReal
+        Self.run(fft, &br, &bi, &scratchReal, &scratchImaginary)
         chirp = (wr, wi)
         kernelSpectrum = (br, bi)
         convolution = fft
     }
 
-    private static func run(_ fft: FourierTransform, _ real: inout [Double], _ imaginary: inout [Double]) {
-        var scratchReal = [Double](repeating: 0, count: real.count), scratchImaginary = scratchReal
+    /// Buffers one transform reuses from call to call (one per thread): the FFT's scratch and Bluestein's sequence.
+    final class Workspace {
+        var scratchReal: [Double], scratchImaginary: [Double]
+        var chirpReal: [Double], chirpImaginary: [Double]
+
+        init(for transform: AnyLengthFourierTransform) {
+            let length = transform.convolution?.count ?? transform.count
+            scratchReal = [Double](repeating: 0, count: length)
+            scratchImaginary = scratchReal
+            chirpReal = scratchReal
+            chirpImaginary = scratchReal
+        }
+    }
+
+    /// Runs `fft` in place on `real`/`imaginary` (each `fft.count` long) with scratch buffers of that length.
+    private static func run(_ fft: FourierTransform, _ real: inout [Double], _ imaginary: inout [Double],
+                            _ scratchReal: inout [Double], _ scratchImaginary: inout [Double]) {
         real.withUnsafeMutableBufferPointer { r in
             imaginary.withUnsafeMutableBufferPointer { i in
                 scratchReal.withUnsafeMutableBufferPointer { sr in
@@ -62,27 +78,31 @@ struct AnyLengthFourierTransform: Sendable {
     }
 
     /// Transforms one sequence in place: forward (`exp(−…)`), or inverse (`exp(+…)`, divided by `N`).
-    func transform(real: inout [Double], imaginary: inout [Double], inverse: Bool) {
+    func transform(real: inout [Double], imaginary: inout [Double], inverse: Bool, workspace: Workspace) {
         precondition(real.count == count && imaginary.count == count)
         // The inverse is the conjugate of the forward transform of the conjugate, over N.
         if inverse { for k in 0..<count { imaginary[k] = -imaginary[k] } }
         if let direct {
-            Self.run(direct, &real, &imaginary)
+            Self.run(direct, &real, &imaginary, &workspace.scratchReal, &workspace.scratchImaginary)
         } else if let convolution {
             let m = convolution.count
-            var ar = [Double](repeating: 0, count: m), ai = ar
+            // The workspace's buffers, moved out for the duration of the call (no copy).
+            var ar = workspace.chirpReal, ai = workspace.chirpImaginary
+            (workspace.chirpReal, workspace.chirpImaginary) = ([], [])
+            defer { (workspace.chirpReal, workspace.chirpImaginary) = (ar, ai) }
             for k in 0..<count {
                 ar[k] = real[k] * chirp.real[k] - imaginary[k] * chirp.imaginary[k]
                 ai[k] = real[k] * chirp.imaginary[k] + imaginary[k] * chirp.real[k]
             }
-            Self.run(convolution, &ar, &ai)
+            for k in count..<m { (ar[k], ai[k]) = (0, 0) }
+            Self.run(convolution, &ar, &ai, &workspace.scratchReal, &workspace.scratchImaginary)
             for k in 0..<m {
                 let (xr, xi) = (ar[k], ai[k]), (yr, yi) = (kernelSpectrum.real[k], kernelSpectrum.imaginary[k])
                 // Multiply, and conjugate for the inverse FFT by a forward one.
                 ar[k] = xr * yr - xi * yi
                 ai[k] = -(xr * yi + xi * yr)
             }
-            Self.run(convolution, &ar, &ai)
+            Self.run(convolution, &ar, &ai, &workspace.scratchReal, &workspace.scratchImaginary)
             let scale = 1 / Double(m)
             for k in 0..<count {
                 let (cr, ci) = (ar[k] * scale, -ai[k] * scale)
@@ -97,6 +117,11 @@ struct AnyLengthFourierTransform: Sendable {
                 imaginary[k] = -imaginary[k] * scale
             }
         }
+    }
+
+    /// Transforms one sequence in place with a workspace of its own.
+    func transform(real: inout [Double], imaginary: inout [Double], inverse: Bool) {
+        transform(real: &real, imaginary: &imaginary, inverse: inverse, workspace: Workspace(for: self))
     }
 }
 
@@ -122,6 +147,7 @@ struct ComplexGrid: Sendable {
             transforms[n] = fft
             let s = axis == 0 ? 1 : axis == 1 ? size.x : size.x * size.y
             var lr = [Double](repeating: 0, count: n), li = lr
+            let workspace = AnyLengthFourierTransform.Workspace(for: fft)
             for line in 0..<(real.count / n) {
                 let start: Int
                 switch axis {
@@ -130,7 +156,7 @@ struct ComplexGrid: Sendable {
                 default: start = line
                 }
                 for i in 0..<n { (lr[i], li[i]) = (real[start + i * s], imaginary[start + i * s]) }
-                fft.transform(real: &lr, imaginary: &li, inverse: inverse)
+                fft.transform(real: &lr, imaginary: &li, inverse: inverse, workspace: workspace)
                 for i in 0..<n { (real[start + i * s], imaginary[start + i * s]) = (lr[i], li[i]) }
             }
         }

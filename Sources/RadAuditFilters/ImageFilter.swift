@@ -135,7 +135,7 @@ public struct FilterSettings: Sendable, Hashable {
             let subbandKernels = letters.map { centred($0 == "L" ? family.lowPass : family.highPass) }
             let lowPass = [[Double]](repeating: centred(family.lowPass), count: dimensions)
             let rotations = rotationInvariant ? RightAngleRotation.all(dimensions: dimensions)
-                : [RightAngleRotation(permutation: Array(0..<dimensions), signs: [Int](repeating: 1, count: dimensions))]
+                : [RightAngleRotation.identity(dimensions: dimensions)]
             let responses = rotations.concurrentMap(width: concurrency) { rotation in
                 var kernels = rotation.apply(to: subbandKernels), low = rotation.apply(to: lowPass)
                 var image = grid

@@ -7,6 +7,11 @@ struct RightAngleRotation: Sendable {
     let permutation: [Int]
     let signs: [Int]
 
+    /// No rotation.
+    static func identity(dimensions: Int) -> RightAngleRotation {
+        RightAngleRotation(permutation: Array(0..<dimensions), signs: [Int](repeating: 1, count: dimensions))
+    }
+
     /// The rotations of `dimensions` (2 or 3) axes.
     static func all(dimensions: Int) -> [RightAngleRotation] {
         let permutations: [[Int]] = dimensions == 3

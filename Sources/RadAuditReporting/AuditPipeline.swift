@@ -42,21 +42,14 @@ public struct AuditPipeline: Sendable {
         let auditProtocol = try AuditProtocol.load(protocolPath)
         var cohort = try Cohort.load(casesPath)
         if let shard { cohort = cohort.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element) }
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        // Until the manifest is written again at the end, the directory is not a finished audit.
-        try AuditManifest.invalidate(output)
-        try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: protocolPath)),
-                             to: URL(fileURLWithPath: output).appendingPathComponent("protocol.yaml").path)
+        try Self.open(output, protocolPath: protocolPath)
         let runner = AuditRunner(auditProtocol: auditProtocol, cases: cohort, outputDirectory: output, jobs: jobs,
                                  resume: resume, exportVariants: exportVariants)
         plan(cohort.count, runner.variants.count)
         let started = Date()
         let run = try runner.run(progress: progress)
         let tables = AuditTables(run: run, cases: cohort)
-        _ = try tables.write(to: output, stability: auditProtocol.stability, concurrency: jobs)
-        try RunRecord(seed: runner.seed, jobs: jobs, started: started, finished: Date()).write(to: output)
-        try AuditReportWriter.write(directory: output, concurrency: jobs)
-        try AuditManifest.write(output)
+        try Self.publish(tables, to: output, auditProtocol: auditProtocol, jobs: jobs, concurrency: jobs, started: started)
         return Summary(runs: run.outcomes.count, skipped: tables.errors.count - tables.failures.count,
                        failed: tables.failures.count)
     }
@@ -70,15 +63,29 @@ public struct AuditPipeline: Sendable {
         let protocolPath = protocolPath ?? URL(fileURLWithPath: first).appendingPathComponent("protocol.yaml").path
         let auditProtocol = try AuditProtocol.load(protocolPath)
         let tables = try AuditTables(directories: directories)
+        try open(output, protocolPath: protocolPath)
+        // A merge is recorded as one job; its tables and report use every core, as they did.
+        try publish(tables, to: output, auditProtocol: auditProtocol, jobs: 1,
+                    concurrency: ProcessInfo.processInfo.activeProcessorCount, started: Date())
+    }
+
+    /// Creates the audit directory `output`, removes its manifest (until the manifest is written again at the end,
+    /// the directory is not a finished audit) and copies the protocol into it.
+    private static func open(_ output: String, protocolPath: String) throws {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         try AuditManifest.invalidate(output)
         try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: protocolPath)),
                              to: URL(fileURLWithPath: output).appendingPathComponent("protocol.yaml").path)
-        let started = Date()
-        _ = try tables.write(to: output, stability: auditProtocol.stability)
-        try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: 1, started: started, finished: Date())
+    }
+
+    /// Writes the tables with their stability, `run.json` (recording `jobs`), the report and the record on up to
+    /// `concurrency` threads, and the manifest last.
+    private static func publish(_ tables: AuditTables, to output: String, auditProtocol: AuditProtocol, jobs: Int,
+                                concurrency: Int, started: Date) throws {
+        _ = try tables.write(to: output, stability: auditProtocol.stability, concurrency: concurrency)
+        try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: jobs, started: started, finished: Date())
             .write(to: output)
-        try AuditReportWriter.write(directory: output)
+        try AuditReportWriter.write(directory: output, concurrency: concurrency)
         try AuditManifest.write(output)
     }
 }

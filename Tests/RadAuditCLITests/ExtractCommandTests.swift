@@ -166,7 +166,10 @@ private func writeFile(_ data: Data, _ name: String, in directory: URL) throws -
     #expect(ok.status == 0, "\(ok.stderr)")
     let response = try ImageFile.load(map).volume
     #expect(response.size == GridSize(x: 64, y: 64, z: 64))
-    #expect(response.voxels.min()! < 0)  // the LoG of an impulse is negative at its centre
+    // The IBSI 2 criterion on the file written: every voxel within 1 % of the reference map's range.
+    let reference = try ImageFile.load(CLI.repository.appendingPathComponent("fixtures/ibsi2/response_maps/2_a-ValidCRM.nii.gz").path).volume
+    let range = reference.voxels.max()! - reference.voxels.min()!
+    #expect(zip(response.voxels, reference.voxels).allSatisfy { abs($0 - $1) <= 0.01 * range })
 
     let two = directory.appendingPathComponent("two.yaml")
     try "extraction:\n  filters:\n    - {type: mean, size: 3}\n    - {type: mean, size: 5}\n".write(to: two, atomically: true, encoding: .utf8)
@@ -183,4 +186,14 @@ private func writeFile(_ data: Data, _ name: String, in directory: URL) throws -
     let lines = extract.stdout.split(separator: "\n")
     #expect(lines.first == "filter,family,feature,ibsi_code,aggregation,value")
     #expect(lines.count == 19 && lines.dropFirst().allSatisfy { $0.hasPrefix("log_s1.5mm_2d,intensity_statistics,") })
+
+    // A bad filter setting: one line naming the protocol key, and no output file.
+    let bad = directory.appendingPathComponent("bad.yaml")
+    try "extraction:\n  filters:\n    - {type: laplacian_of_gaussian, sigma_mm: -1}\n".write(to: bad, atomically: true, encoding: .utf8)
+    let table = directory.appendingPathComponent("features.csv").path
+    let rejected = try CLI.run(["extract", "--image", phantom, "--mask", phantom, "--protocol", bad.path, "--output", table])
+    #expect(rejected.status != 0)
+    #expect(rejected.stderr.contains("extraction.filters[0].sigma_mm: expected a number > 0"))
+    #expect(rejected.stderr.split(separator: "\n").count == 1)
+    #expect(!FileManager.default.fileExists(atPath: table))
 }

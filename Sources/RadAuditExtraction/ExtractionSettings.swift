@@ -15,10 +15,18 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
     public var filters: [ExtractionFilter]
     /// Whether the unfiltered image's features are computed (`original: false` keeps only the filters').
     public var original: Bool
+    /// Z-score normalisation of the image before anything else (not an IBSI step); nil leaves intensities as read.
+    public var normalisation: IntensityNormalisation?
+    /// Whose definitions the features follow where implementations differ: nil for IBSI, or pyradiomics'
+    /// (`conventions: pyradiomics`; see ``FeatureConventions``).
+    public var conventions: FeatureConventions?
 
     public init(interpolation: InterpolationSettings? = nil, resegmentation: ResegmentationSettings? = nil,
                 discretisation: DiscretisationSettings = DiscretisationSettings(), texture: TextureSettings = TextureSettings(),
-                families: [FeatureFamily] = FeatureFamily.allCases, filters: [ExtractionFilter] = [], original: Bool = true) {
+                families: [FeatureFamily] = FeatureFamily.allCases, filters: [ExtractionFilter] = [], original: Bool = true,
+                normalisation: IntensityNormalisation? = nil, conventions: FeatureConventions? = nil) {
+        self.normalisation = normalisation
+        self.conventions = conventions
         self.filters = filters
         self.original = original
         self.interpolation = interpolation
@@ -29,7 +37,8 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case interpolation, resegmentation, discretisation, texture, families, filters, original
+        case interpolation, resegmentation, discretisation, texture, families, filters, original, normalisation, conventions
+        case voxelArrayShift = "voxel_array_shift"
     }
 
     public init(from decoder: Decoder) throws {
@@ -50,6 +59,23 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
         }
         filters = try c.decodeIfPresent([ExtractionFilter].self, forKey: .filters) ?? []
         original = try c.decodeIfPresent(Bool.self, forKey: .original) ?? true
+        normalisation = try c.decodeIfPresent(IntensityNormalisation.self, forKey: .normalisation)
+        switch try c.decodeIfPresent(String.self, forKey: .conventions) ?? "ibsi" {
+        case "ibsi": conventions = nil
+        case "pyradiomics":
+            let shift = try c.decodeIfPresent(Double.self, forKey: .voxelArrayShift) ?? 0
+            guard shift.isFinite else {
+                throw DecodingError.dataCorruptedError(forKey: .voxelArrayShift, in: c, debugDescription: "expected a finite number")
+            }
+            conventions = FeatureConventions(voxelArrayShift: shift)
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .conventions, in: c,
+                                                   debugDescription: "unknown conventions '\(other)' (ibsi, pyradiomics)")
+        }
+        if conventions == nil, c.contains(.voxelArrayShift) {
+            throw DecodingError.dataCorruptedError(forKey: .voxelArrayShift, in: c,
+                                                   debugDescription: "voxel_array_shift needs conventions: pyradiomics")
+        }
         if !original && filters.isEmpty {
             throw DecodingError.dataCorruptedError(forKey: .original, in: c, debugDescription: "original: false needs at least one filter")
         }
@@ -59,9 +85,69 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
                                                    debugDescription: "two filters are labelled '\(repeated)': give one a name")
         }
     }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(interpolation, forKey: .interpolation)
+        try c.encodeIfPresent(resegmentation, forKey: .resegmentation)
+        try c.encode(discretisation, forKey: .discretisation)
+        try c.encode(texture, forKey: .texture)
+        try c.encode(families, forKey: .families)
+        try c.encode(filters, forKey: .filters)
+        try c.encode(original, forKey: .original)
+        // Left out when unset, so that settings without them keep the canonical text (and cache keys) they had.
+        try c.encodeIfPresent(normalisation, forKey: .normalisation)
+        if let conventions {
+            try c.encode("pyradiomics", forKey: .conventions)
+            try c.encode(conventions.voxelArrayShift, forKey: .voxelArrayShift)
+        }
+    }
+}
+
+/// pyradiomics' definitions where they depart from IBSI's (`conventions: pyradiomics`), each documented with the
+/// pyradiomics source it follows in `FeatureConventions.swift` and `docs/pyradiomics.md`.
+public struct FeatureConventions: Sendable, Hashable {
+    /// `c` in `voxelArrayShift`, added to every intensity by energy, total energy and root mean square.
+    public var voxelArrayShift: Double
+
+    public init(voxelArrayShift: Double = 0) { self.voxelArrayShift = voxelArrayShift }
 }
 
 extension FeatureFamily: Codable {}
+
+extension IntensityNormalisation: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case method, over, scale, outlierLimit = "outlier_limit" }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let method = try c.decodeIfPresent(String.self, forKey: .method) ?? "z_score"
+        guard method == "z_score" else {
+            throw DecodingError.dataCorruptedError(forKey: .method, in: c, debugDescription: "unknown method '\(method)' (z_score)")
+        }
+        let over = try c.decodeIfPresent(String.self, forKey: .over) ?? "image"
+        guard let scope = Scope(rawValue: over) else {
+            throw DecodingError.dataCorruptedError(forKey: .over, in: c, debugDescription: "expected image or roi")
+        }
+        let scale = try c.decodeIfPresent(Double.self, forKey: .scale) ?? 1
+        guard scale > 0, scale.isFinite else {
+            throw DecodingError.dataCorruptedError(forKey: .scale, in: c, debugDescription: "expected a positive scale")
+        }
+        let limit = try c.decodeIfPresent(Double.self, forKey: .outlierLimit)
+        if let limit, !(limit > 0 && limit.isFinite) {
+            throw DecodingError.dataCorruptedError(forKey: .outlierLimit, in: c, debugDescription: "expected a positive number of σ")
+        }
+        self.init(scope: scope, scale: scale, outlierLimit: limit)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode("z_score", forKey: .method)
+        try c.encode(scope.rawValue, forKey: .over)
+        try c.encode(scale, forKey: .scale)
+        try c.encodeIfPresent(outlierLimit, forKey: .outlierLimit)
+    }
+}
 
 /// Image and mask interpolation to a new voxel spacing on the IBSI grid.
 public struct InterpolationSettings: Sendable, Hashable, Codable {

@@ -49,7 +49,8 @@ public struct FeatureExtractor: Sendable {
         do {
             // NIfTI and NRRD images are decoded only around the ROI (the whole image for diagnostics). A compressed
             // image inflates in the background while the mask is read; the end of its stream is checked last.
-            if !diagnostics, let stored = try ImageFile.loadStored(imagePath) {
+            // Normalising over the whole image needs all of it.
+            if !diagnostics, settings.normalisation?.scope != .image, let stored = try ImageFile.loadStored(imagePath) {
                 let (mask, box) = try ImageFile.loadMask(maskPath, on: stored.geometry, frameOfReferenceUID: nil,
                                                          imagePath: imagePath, label: label, roi: roi,
                                                          within: { try sourceBox(around: $0, of: stored.geometry) })
@@ -125,6 +126,12 @@ public struct FeatureExtractor: Sendable {
                                    gridSize: image.size, step: "init_roi")
         }
         var (image, mask) = (image, mask)
+        if let normalisation = settings.normalisation {
+            guard image.size == full.size || normalisation.scope == .roi else {
+                throw ExtractionError("normalising over the image needs the whole image")
+            }
+            try normalisation.apply(to: &image, mask: mask)
+        }
         var gridSize = full.size
         if let interpolation = settings.interpolation?.interpolation {
             let target = try interpolation.grid(for: full).geometry
@@ -220,39 +227,64 @@ public struct FeatureExtractor: Sendable {
         var made: [DiscretisationMethod: DiscretisedRegion] = [:]
         for method in settings.families.compactMap({ FamilyRegistry.discretisation(for: $0, settings: settings) })
         where made[method] == nil {
-            made[method] = try discretisation(method, settings: settings).apply(to: region)
+            made[method] = try discretisation(method, settings: settings, intensities: intensities).apply(to: region)
         }
         let inputs = FamilyInputs(settings: settings, region: region, padded: padded, intensities: intensities,
                                   discretised: made)
         // Families are independent: compute them on all cores, then concatenate in IBSI order. Morphology comes
         // first and in two parts, its shape and Moran's I / Geary's C, the two longest computations.
-        let parts = settings.families.flatMap { $0 == .morphology ? [Part.family($0), .spatialAutocorrelation] : [.family($0)] }
-        return try parts.concurrentMap(width: threads) { part in
+        var parts = settings.families.flatMap { $0 == .morphology ? [Part.family($0), .spatialAutocorrelation] : [.family($0)] }
+        if settings.conventions != nil {
+            parts += settings.families.compactMap { $0 == .morphology ? .planeDiameters : $0 == .glcm ? .maximalCorrelation : nil }
+        }
+        let computed = try parts.concurrentMap(width: threads) { part in
             switch part {
             case .family(let family):
                 try FamilyRegistry.compute(family, from: inputs)
             case .spatialAutocorrelation: MorphologicalFeatures.spatialAutocorrelation(region)
+            case .planeDiameters: MorphologicalFeatures.maximumPlaneDiameters(region)
+            case .maximalCorrelation:
+                GreyLevelCooccurrenceFeatures.maximalCorrelationCoefficient(
+                    inputs.discretised[settings.discretisation.texture]!, dimensions: Set(settings.texture.dimensions),
+                    distance: settings.texture.glcmDistance)
             }
-        }.flatMap { $0 }
+        }
+        guard let conventions = settings.conventions else { return computed.flatMap { $0 } }
+        let standard = zip(parts, computed).filter { !$0.0.isPyradiomicsExtra }.flatMap { $0.1 }
+        let extra = zip(parts, computed).filter { $0.0.isPyradiomicsExtra }.flatMap { $0.1 }
+        let spacing = region.spacing
+        return conventions.adjusted(standard, intensities: intensities, voxelVolume: spacing.x * spacing.y * spacing.z,
+                                    morphologicalVoxelCount: region.morphologicalMask.reduce(0) { $0 + ($1 ? 1 : 0) },
+                                    extra: extra)
     }
 
     /// A part of the feature computation that may run alongside the others.
-    private enum Part: Sendable {
+    private enum Part: Sendable, Equatable {
         /// A family; morphology without Moran's I and Geary's C.
         case family(FeatureFamily)
         /// Moran's I and Geary's C.
         case spatialAutocorrelation
+        /// pyradiomics' maximum 2D diameters (its conventions only).
+        case planeDiameters
+        /// pyradiomics' maximal correlation coefficient (its conventions only).
+        case maximalCorrelation
+
+        var isPyradiomicsExtra: Bool { self == .planeDiameters || self == .maximalCorrelation }
     }
 
     /// Threads one extraction may use.
     private var threads: Int { concurrent ? ProcessInfo.processInfo.activeProcessorCount : 1 }
 
     /// The preprocessing discretisation for a protocol setting, anchored at the re-segmentation lower bound.
-    private func discretisation(_ method: DiscretisationMethod, settings: ExtractionSettings) -> Discretisation {
+    /// Under pyradiomics' conventions, fixed bin sizes are anchored at `⌊min X / w⌋ · w` of `intensities` instead.
+    private func discretisation(_ method: DiscretisationMethod, settings: ExtractionSettings,
+                                intensities: [Double]) -> Discretisation {
         switch method {
         case .none: .none
         case .fixedBinNumber(let bins): .fixedBinNumber(bins)
-        case .fixedBinSize(let width): .fixedBinSize(width: width, lowerBound: settings.resegmentation?.lower)
+        case .fixedBinSize(let width):
+            .fixedBinSize(width: width, lowerBound: settings.conventions.map { $0.binAnchor(width: width, intensities: intensities) }
+                ?? settings.resegmentation?.lower)
         }
     }
 }

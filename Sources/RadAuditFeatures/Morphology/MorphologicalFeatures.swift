@@ -54,6 +54,18 @@ public enum MorphologicalFeatures {
         return values.map { Feature(family: .morphology, name: $0.0, code: $0.1, value: $0.2) }
     }
 
+    /// pyradiomics' maximum 2D diameters (not IBSI features): the largest distance between two mesh vertices of one
+    /// axial (`Maximum2DDiameterSlice`), coronal (`…Column`) and sagittal (`…Row`) plane of the grid, in that order
+    /// (pyradiomics, `shape.py`; its planes are named after the numpy axes z, y, x).
+    public static func maximumPlaneDiameters(_ region: RegionOfInterest) -> [Feature] {
+        let mesh = MarchingCubes.mesh(of: region.morphologicalMask, size: region.size, spacing: region.spacing)
+        let empty = !region.morphologicalMask.contains(true)
+        return [("axial", 2), ("coronal", 1), ("sagittal", 0)].map { plane, axis in
+            Feature(family: .morphology, name: "Maximum 2D diameter in the \(plane) plane", code: "",
+                    value: empty ? .nan : mesh.maximumDiameter(inPlanesNormalTo: axis))
+        }
+    }
+
     /// Moran's I and Geary's C, the last two morphological features: sums over every pair of voxels of the
     /// intensity mask, the costliest part of the family (see ``SpatialAutocorrelation``).
     public static func spatialAutocorrelation(_ region: RegionOfInterest) -> [Feature] {

@@ -61,3 +61,46 @@ struct TriangleMesh: Sendable {
         return doubled / 2
     }
 }
+
+extension TriangleMesh {
+    /// The largest distance (mm) between two vertices that share the lattice coordinate `axis` (0 = x, 1 = y,
+    /// 2 = z): per plane, the diameter of the 2D convex hull of its vertices (Andrew's monotone chain), so each
+    /// plane costs `O(n log n)` rather than `O(n²)`. 0 for an empty mesh.
+    func maximumDiameter(inPlanesNormalTo axis: Int) -> Double {
+        let (u, v) = ((axis + 1) % 3, (axis + 2) % 3)
+        var planes: [Int32: [SIMD2<Int64>]] = [:]
+        for p in latticeVertices { planes[p[axis], default: []].append(SIMD2(Int64(p[u]), Int64(p[v]))) }
+        let scale = SIMD2(latticeScale[u], latticeScale[v])
+        var largest = 0.0
+        for points in planes.values {
+            let hull = Self.convexHull2D(points)
+            for a in 0..<hull.count {
+                for b in (a + 1)..<max(a + 1, hull.count) {
+                    let d = SIMD2<Double>(hull[a] &- hull[b]) * scale
+                    largest = max(largest, (d * d).sum().squareRoot())
+                }
+            }
+        }
+        return largest
+    }
+
+    /// The vertices of the convex hull of `points` (integer lattice, exact orientation tests).
+    private static func convexHull2D(_ points: [SIMD2<Int64>]) -> [SIMD2<Int64>] {
+        let sorted = Set(points.map { [$0.x, $0.y] }).map { SIMD2($0[0], $0[1]) }
+            .sorted { ($0.x, $0.y) < ($1.x, $1.y) }
+        guard sorted.count > 2 else { return sorted }
+        func cross(_ o: SIMD2<Int64>, _ a: SIMD2<Int64>, _ b: SIMD2<Int64>) -> Int64 {
+            (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+        }
+        var hull: [SIMD2<Int64>] = []
+        for pass in [sorted, sorted.reversed()] {
+            let start = hull.count
+            for p in pass {
+                while hull.count >= start + 2 && cross(hull[hull.count - 2], hull[hull.count - 1], p) <= 0 { hull.removeLast() }
+                hull.append(p)
+            }
+            hull.removeLast()
+        }
+        return hull
+    }
+}

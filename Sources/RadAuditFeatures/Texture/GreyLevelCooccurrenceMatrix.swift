@@ -288,3 +288,54 @@ private func entropy(of distribution: [Double]) -> Double {
     for p in distribution where p > 0 { total -= p * log2(p) }
     return total
 }
+
+extension GreyLevelCooccurrenceFeatures {
+    /// pyradiomics' maximal correlation coefficient (`MCC`; not an IBSI feature) of `region`, in the aggregations
+    /// ``compute(_:dimensions:distance:)`` gives. It builds the same matrices again: only the pyradiomics
+    /// conventions ask for it.
+    public static func maximalCorrelationCoefficient(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>,
+                                                     distance: Int = 1) -> [Feature] {
+        precondition(distance >= 1, "the co-occurrence distance must be at least 1")
+        return DirectionalTextureAggregation.features(sliceCount: region.size.z, dimensions: dimensions) {
+            direction, slices in
+            MaximalCorrelationMatrix(cooccurrence: GreyLevelCooccurrenceMatrix(region, offset: direction &* distance,
+                                                                               slices: slices))
+        }
+    }
+}
+
+/// A co-occurrence matrix read for its maximal correlation coefficient alone.
+struct MaximalCorrelationMatrix: DirectionalTextureMatrix, Sendable {
+    var cooccurrence: GreyLevelCooccurrenceMatrix
+
+    static let family = FeatureFamily.glcm
+
+    static let features: [FeatureDefinition<Double>] = [.init("Maximal correlation coefficient", "", { $0 })]
+
+    var isEmpty: Bool { cooccurrence.isEmpty }
+
+    mutating func merge(_ other: MaximalCorrelationMatrix) { cooccurrence.merge(other.cooccurrence) }
+
+    /// `MCC = √λ₂(Q)`, the second largest eigenvalue of `Q_ij = Σ_k p_ik p_jk / (p_i. p_.k)` over the grey levels
+    /// that occur; 1 when one grey level occurs (pyradiomics, `glcm.py`, `getMCCFeatureValue`). For the symmetric
+    /// matrix `Q = D^{-1/2} S² D^{1/2}` with `S_ij = p_ij / √(p_i. p_j.)` and `D = diag(p_i.)`, so the eigenvalues
+    /// of `Q` are the squares of those of the symmetric `S`.
+    func summary() -> Double? {
+        guard !isEmpty else { return nil }
+        let n = cooccurrence.levelCount
+        let total = Double(cooccurrence.total)
+        let counts = cooccurrence.counts
+        let occurring = (0..<n).filter { i in (0..<n).contains { counts[i * n + $0] > 0 } }
+        guard occurring.count > 1 else { return 1 }
+        let marginal = occurring.map { i in Double((0..<n).reduce(0) { $0 + counts[i * n + $1] }) / total }
+        let m = occurring.count
+        var scaled = [Double](repeating: 0, count: m * m)
+        for (a, i) in occurring.enumerated() {
+            for (b, j) in occurring.enumerated() {
+                scaled[a * m + b] = Double(counts[i * n + j]) / total / (marginal[a] * marginal[b]).squareRoot()
+            }
+        }
+        let squares = symmetricEigenvalues(scaled, order: m).map { $0 * $0 }.sorted()
+        return squares[m - 2].squareRoot()
+    }
+}

@@ -39,14 +39,19 @@ public struct AuditProtocol: Sendable, Hashable, Decodable {
         stability = try c.decodeIfPresent(StabilitySettings.self, forKey: .stability) ?? StabilitySettings()
     }
 
-    /// Reads and validates a protocol file.
+    /// Reads and validates a protocol file, or a pyradiomics parameter file (recognised by its sections), which
+    /// runs as the protocol `radaudit convert-params` prints for it.
     ///
     /// - Throws: `ProtocolError` naming the file, the key path and the problem.
     public static func load(_ path: String) throws -> AuditProtocol {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ProtocolError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
         }
-        return try parse(String(decoding: data, as: UTF8.self), path: path)
+        let text = String(decoding: data, as: UTF8.self)
+        if PyradiomicsParameterFile.detect(text) {
+            return try parse(try PyradiomicsParameterFile.convert(text, path: path), path: "\(path) (converted from pyradiomics parameters)")
+        }
+        return try parse(text, path: path)
     }
 
     public static func parse(_ yaml: String, path: String) throws -> AuditProtocol {
@@ -120,5 +125,10 @@ public struct ProtocolError: Error, CustomStringConvertible, Sendable, Equatable
     public var path: String
     public var problem: String
     public var description: String { "\(path): \(problem)" }
+
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
 }
 

@@ -38,7 +38,7 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case interpolation, resegmentation, discretisation, texture, families, filters, original, normalisation, conventions
-        case voxelArrayShift = "voxel_array_shift"
+        case pyradiomics
     }
 
     public init(from decoder: Decoder) throws {
@@ -61,20 +61,16 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
         original = try c.decodeIfPresent(Bool.self, forKey: .original) ?? true
         normalisation = try c.decodeIfPresent(IntensityNormalisation.self, forKey: .normalisation)
         switch try c.decodeIfPresent(String.self, forKey: .conventions) ?? "ibsi" {
-        case "ibsi": conventions = nil
-        case "pyradiomics":
-            let shift = try c.decodeIfPresent(Double.self, forKey: .voxelArrayShift) ?? 0
-            guard shift.isFinite else {
-                throw DecodingError.dataCorruptedError(forKey: .voxelArrayShift, in: c, debugDescription: "expected a finite number")
+        case "ibsi":
+            guard !c.contains(.pyradiomics) else {
+                throw DecodingError.dataCorruptedError(forKey: .pyradiomics, in: c, debugDescription: "needs conventions: pyradiomics")
             }
-            conventions = FeatureConventions(voxelArrayShift: shift)
+            conventions = nil
+        case "pyradiomics":
+            conventions = try c.decodeIfPresent(FeatureConventions.self, forKey: .pyradiomics) ?? FeatureConventions()
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .conventions, in: c,
                                                    debugDescription: "unknown conventions '\(other)' (ibsi, pyradiomics)")
-        }
-        if conventions == nil, c.contains(.voxelArrayShift) {
-            throw DecodingError.dataCorruptedError(forKey: .voxelArrayShift, in: c,
-                                                   debugDescription: "voxel_array_shift needs conventions: pyradiomics")
         }
         if !original && filters.isEmpty {
             throw DecodingError.dataCorruptedError(forKey: .original, in: c, debugDescription: "original: false needs at least one filter")
@@ -99,18 +95,43 @@ public struct ExtractionSettings: Sendable, Hashable, Codable {
         try c.encodeIfPresent(normalisation, forKey: .normalisation)
         if let conventions {
             try c.encode("pyradiomics", forKey: .conventions)
-            try c.encode(conventions.voxelArrayShift, forKey: .voxelArrayShift)
+            try c.encode(conventions, forKey: .pyradiomics)
         }
     }
 }
 
-/// pyradiomics' definitions where they depart from IBSI's (`conventions: pyradiomics`), each documented with the
-/// pyradiomics source it follows in `FeatureConventions.swift` and `docs/pyradiomics.md`.
-public struct FeatureConventions: Sendable, Hashable {
+/// pyradiomics' definitions where they depart from IBSI's (`conventions: pyradiomics`, with the options of its
+/// `pyradiomics:` key), each documented in `FeatureConventions.swift` and `docs/pyradiomics.md`.
+public struct FeatureConventions: Sendable, Hashable, Codable {
     /// `c` in `voxelArrayShift`, added to every intensity by energy, total energy and root mean square.
     public var voxelArrayShift: Double
+    /// pyradiomics' `weightingNorm: no_weighting`: its GLCM and GLRLM features are those of the matrix merged over
+    /// directions (`3D_merged`, `2.5D_merged`), not the average over directions. Both are computed; this says
+    /// which one carries the pyradiomics name.
+    public var mergedDirections: Bool
+    /// pyradiomics' `featureClass` lists: per pyradiomics class, the features its names are written for (nil: all).
+    public var features: [String: [String]]?
 
-    public init(voxelArrayShift: Double = 0) { self.voxelArrayShift = voxelArrayShift }
+    public init(voxelArrayShift: Double = 0, mergedDirections: Bool = false, features: [String: [String]]? = nil) {
+        self.voxelArrayShift = voxelArrayShift
+        self.mergedDirections = mergedDirections
+        self.features = features
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case voxelArrayShift = "voxel_array_shift", mergedDirections = "merged_directions", features
+    }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        voxelArrayShift = try c.decodeIfPresent(Double.self, forKey: .voxelArrayShift) ?? 0
+        guard voxelArrayShift.isFinite else {
+            throw DecodingError.dataCorruptedError(forKey: .voxelArrayShift, in: c, debugDescription: "expected a finite number")
+        }
+        mergedDirections = try c.decodeIfPresent(Bool.self, forKey: .mergedDirections) ?? false
+        features = try c.decodeIfPresent([String: [String]].self, forKey: .features)
+    }
 }
 
 extension FeatureFamily: Codable {}

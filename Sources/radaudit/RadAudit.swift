@@ -15,5 +15,6 @@ struct RadAudit: ParsableCommand {
         abstract: "Audit the reproducibility of IBSI radiomic features.",
         version: version,
         subcommands: [AuditCommand.self, ExtractCommand.self, MergeCommand.self, ReportCommand.self, ValidateCommand.self,
-                      InfoCommand.self, AgreementCommand.self, SitesCommand.self, HarmonizeCommand.self, FilterCommand.self])
+                      InfoCommand.self, AgreementCommand.self, SitesCommand.self, HarmonizeCommand.self, FilterCommand.self,
+                      ConvertParamsCommand.self])
 }

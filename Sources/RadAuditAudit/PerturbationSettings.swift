@@ -1,6 +1,7 @@
 import RadAuditCore
 import RadAuditExtraction
 import RadAuditPerturbation
+import RadAuditPreprocessing
 
 /// The `perturbations:` section of a protocol. Every listed value is one variant; noise and contour
 /// randomisation make one variant per repetition; chains combine steps, drawing one setting per step.
@@ -80,12 +81,15 @@ public struct ProtocolPerturbations: Sendable, Hashable, Decodable {
     public var translationFractions: [Double]
     public var volumeFractions: [Double]
     public var contourRepetitions: Int
+    /// Intensity normalisations replacing the extraction's (nil: none), e.g. with against without.
+    public var normalisations: [IntensityNormalisation?]
     public var chains: [Chain]
 
     public init(noise: Noise? = nil, resamplingSpacings: [[Double]] = [], binWidths: [Double] = [], binCounts: [Int] = [],
                 erosionsMM: [Double] = [], dilationsMM: [Double] = [], rotationsDegrees: [Double] = [],
                 translationFractions: [Double] = [], volumeFractions: [Double] = [], contourRepetitions: Int = 0,
-                chains: [Chain] = []) {
+                normalisations: [IntensityNormalisation?] = [], chains: [Chain] = []) {
+        self.normalisations = normalisations
         self.noise = noise
         self.resamplingSpacings = resamplingSpacings
         self.binWidths = binWidths
@@ -101,8 +105,26 @@ public struct ProtocolPerturbations: Sendable, Hashable, Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case noise, resampling, discretisation, mask, rotation, translation
-        case volumeAdaptation = "volume_adaptation", contourRandomisation = "contour_randomisation", chains
+        case volumeAdaptation = "volume_adaptation", contourRandomisation = "contour_randomisation", normalisation, chains
     }
+
+    /// One entry of `normalisation: methods:`: `none`, or a normalisation as in `extraction: normalisation:`.
+    private struct NormalisationEntry: Decodable {
+        var normalisation: IntensityNormalisation?
+
+        init(from decoder: Decoder) throws {
+            if let text = try? decoder.singleValueContainer().decode(String.self) {
+                guard text == "none" else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                            debugDescription: "expected none or a normalisation mapping"))
+                }
+                normalisation = nil
+            } else {
+                normalisation = try IntensityNormalisation(from: decoder)
+            }
+        }
+    }
+    private enum NormalisationKeys: String, CodingKey, CaseIterable { case methods }
 
     private enum ResamplingKeys: String, CodingKey, CaseIterable { case spacings = "spacings_mm" }
     private enum DiscretisationKeys: String, CodingKey, CaseIterable { case binWidths = "bin_widths", binCounts = "bin_counts" }
@@ -156,6 +178,13 @@ public struct ProtocolPerturbations: Sendable, Hashable, Decodable {
         if let r = try section(.contourRandomisation, RepetitionKeys.self) {
             contourRepetitions = try r.decode(Int.self, forKey: .repetitions)
         }
+        if let n = try section(.normalisation, NormalisationKeys.self) {
+            normalisations = try n.decode([NormalisationEntry].self, forKey: .methods).map(\.normalisation)
+            let labels = normalisations.map(VariantStep.normalisationLabel)
+            if let repeated = labels.first(where: { label in labels.filter { $0 == label }.count > 1 }) {
+                throw DecodingError.dataCorruptedError(forKey: .methods, in: n, debugDescription: "normalisation '\(repeated)' is listed twice")
+            }
+        }
         chains = try c.decodeIfPresent([Chain].self, forKey: .chains) ?? []
         for chain in chains {
             for step in chain.steps where !offers(step) {
@@ -180,7 +209,7 @@ public struct ProtocolPerturbations: Sendable, Hashable, Decodable {
     /// Variants per case, original included, counted without overflow (as a Double).
     public var variantCount: Double {
         let lists = [resamplingSpacings.count, binWidths.count, binCounts.count, erosionsMM.count, dilationsMM.count,
-                     rotationsDegrees.count, translationFractions.count, volumeFractions.count]
+                     rotationsDegrees.count, translationFractions.count, volumeFractions.count, normalisations.count]
         return 1 + Double(noise?.repetitions ?? 0) + Double(lists.reduce(0, +)) + Double(contourRepetitions)
             + chains.reduce(0.0) { $0 + Double($1.repetitions) }
     }
@@ -196,6 +225,7 @@ public struct ProtocolPerturbations: Sendable, Hashable, Decodable {
         case .translation: !translationFractions.isEmpty
         case .volumeAdaptation: !volumeFractions.isEmpty
         case .contourRandomisation: contourRepetitions > 0
+        case .normalisation: !normalisations.isEmpty
         }
     }
 }
@@ -205,6 +235,7 @@ public enum PerturbationKind: String, Sendable, Hashable, CaseIterable, Decodabl
     case noise, resampling, discretisation, mask, rotation, translation
     case volumeAdaptation = "volume_adaptation"
     case contourRandomisation = "contour_randomisation"
+    case normalisation
 }
 
 /// The `stability:` section: which agreement statistic scores each feature and when it counts as robust.

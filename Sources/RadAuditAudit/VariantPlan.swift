@@ -1,6 +1,7 @@
+import RadAuditCore
 import RadAuditExtraction
 import RadAuditPerturbation
-import RadAuditCore
+import RadAuditPreprocessing
 
 /// One step of a variant: a perturbation of the image and mask, or a change of the extraction settings
 /// (resampling replaces the extraction's spacing, so that the image is interpolated once).
@@ -9,6 +10,15 @@ public enum VariantStep: Sendable, Hashable {
     case resampling(spacing: [Double])
     /// A texture discretisation replacing the extraction's.
     case discretisation(DiscretisationMethod)
+    /// An intensity normalisation replacing the extraction's (nil: none).
+    case normalisation(IntensityNormalisation?)
+
+    /// A short label of a normalisation for variant ids: `none`, `image`, `roi_s100_o3`.
+    static func normalisationLabel(_ n: IntensityNormalisation?) -> String {
+        guard let n else { return "none" }
+        return ([n.scope.rawValue] + (n.scale == 1 ? [] : ["s\(Number.format(n.scale))"])
+            + (n.outlierLimit.map { ["o\(Number.format($0))"] } ?? [])).joined(separator: "_")
+    }
 
     /// Stable text of the parameters, e.g. `noise(sigma=15)`, `discretisation(bin_width=10)`.
     public var parameters: String {
@@ -18,6 +28,10 @@ public enum VariantStep: Sendable, Hashable {
         case .discretisation(.fixedBinSize(let w)): "discretisation(bin_width=\(Number.format(w)))"
         case .discretisation(.fixedBinNumber(let n)): "discretisation(bins=\(n))"
         case .discretisation(.none): "discretisation(none)"
+        case .normalisation(nil): "normalisation(none)"
+        case .normalisation(let n?):
+            "normalisation(over=\(n.scope.rawValue),scale=\(Number.format(n.scale))"
+                + (n.outlierLimit.map { ",outlier_limit=\(Number.format($0))" } ?? "") + ")"
         }
     }
 
@@ -29,6 +43,7 @@ public enum VariantStep: Sendable, Hashable {
             interpolation.spacing = spacing
             settings.interpolation = interpolation
         case .discretisation(let method): settings.discretisation.texture = method
+        case .normalisation(let normalisation): settings.normalisation = normalisation
         case .perturbation: break
         }
     }
@@ -78,6 +93,7 @@ public enum VariantPlan {
         for f in settings.volumeFractions {
             add(.volumeAdaptation, Number.format(f), [.perturbation(.volumeAdaptation(fraction: f))])
         }
+        for n in settings.normalisations { add(.normalisation, VariantStep.normalisationLabel(n), [.normalisation(n)]) }
         if settings.contourRepetitions > 0 {
             for r in 1...settings.contourRepetitions {
                 add(.contourRandomisation, "\(r)", [.perturbation(.contourRandomisation(repetition: r))])
@@ -111,6 +127,7 @@ public enum VariantPlan {
         case .translation: return .perturbation(.translation(fraction: pick(s.translationFractions)))
         case .volumeAdaptation: return .perturbation(.volumeAdaptation(fraction: pick(s.volumeFractions)))
         case .contourRandomisation: return .perturbation(.contourRandomisation(repetition: repetition))
+        case .normalisation: return .normalisation(pick(s.normalisations))
         }
     }
 }

@@ -1,3 +1,5 @@
+import RadAuditExtraction
+import RadAuditPreprocessing
 import Testing
 @testable import RadAuditAudit
 
@@ -42,5 +44,28 @@ private let chained = ProtocolPerturbations(
         #expect(abs(result[0].estimate - expected) < 0.005, "\(form): \(result[0].estimate)")
         #expect(result[0].robust == (result[0].estimate >= 0.5))
         #expect(result[0].cases == 6 && result[0].raters == 4)
+    }
+}
+
+@Test func normalisationIsAPerturbationAxis() throws {
+    let p = try AuditProtocol.parse("""
+        perturbations:
+          normalisation:
+            methods: [none, {over: image}, {over: roi, scale: 100, outlier_limit: 3}]
+          chains:
+            - {name: N, steps: [normalisation], repetitions: 2}
+        """, path: "p.yaml")
+    let variants = VariantPlan.variants(for: p.perturbations, seed: 1)
+    #expect(variants.map(\.id).prefix(4) == ["original", "normalisation-none", "normalisation-image", "normalisation-roi_s100_o3"])
+    #expect(variants[3].parameters == "normalisation(over=roi,scale=100,outlier_limit=3)")
+    let base = ExtractionSettings(normalisation: IntensityNormalisation(scope: .image))
+    #expect(variants[1].settings(from: base).normalisation == nil)
+    #expect(variants[3].settings(from: base).normalisation == IntensityNormalisation(scope: .roi, scale: 100, outlierLimit: 3))
+    #expect(variants.filter { $0.perturbation == "N" }.count == 2)
+    #expect(throws: ProtocolError.self) {
+        try AuditProtocol.parse("perturbations:\n  normalisation: {methods: [none, none]}\n", path: "p.yaml")
+    }
+    #expect(throws: ProtocolError.self) {
+        try AuditProtocol.parse("perturbations:\n  normalisation: {methods: [zscore]}\n", path: "p.yaml")
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+private let samples = "fixtures/pyradiomics/samples"
+
+@Test func convertParamsPrintsARunnableProtocolAndRefusesByKey() throws {
+    let run = try CLI.run(["convert-params", "fixtures/pyradiomics/exampleSettings/exampleCT.yaml"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("conventions: pyradiomics"))
+    #expect(run.stdout.contains("voxel_array_shift: 1000"))
+    #expect(run.stdout.contains("name: log-sigma-1-0-mm-3D"))
+    #expect(run.stdout.contains("# meaning changes: RadAudit resamples on the IBSI grid"))
+    let refused = try CLI.run(["convert-params", "fixtures/pyradiomics/exampleSettings/exampleVoxel.yaml"])
+    #expect(refused.status == 1)
+    #expect(refused.stdout.isEmpty)
+    #expect(refused.stderr.hasSuffix("exampleVoxel.yaml:15: voxelSetting: voxel-based feature maps are not supported\n"))
+    #expect(refused.stderr.split(separator: "\n").count == 1)
+    let table = try CLI.run(["convert-params", "--names-table"])
+    #expect(table.stdout.hasPrefix("pyradiomics_class,pyradiomics_feature,family,feature,ibsi_code,deprecated,differences\n"))
+}
+
+@Test func batchExtractionWritesOneRowPerCaseWithPyradiomicsNames() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let repository = CLI.repository.appendingPathComponent(samples).path
+    let batch = directory.appendingPathComponent("batch.csv").path
+    try """
+        ID,Image,Mask,Label
+        breast,\(repository)/breast1_image.nrrd,\(repository)/breast1_label.nrrd,1
+        lung,\(repository)/lung1_image_cropped.nrrd,\(repository)/lung1_label_cropped.nrrd,1
+        """.write(toFile: batch, atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("features.csv").path
+    let run = try CLI.run(["extract", "--cases", batch, "--protocol", "fixtures/pyradiomics/baseline-params/default.yaml",
+                           "--names", "pyradiomics", "--jobs", "2", "--output", output])
+    #expect(run.status == 0, "\(run.stderr)")
+    let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    #expect(lines.count == 3)
+    let header = lines[0].map(String.init)
+    #expect(Array(header.prefix(3)) == ["case_id", "image", "mask"])
+    #expect(header.count == 3 + 107)  // every baseline feature of the default configuration, nothing else
+    let kurtosis = try #require(header.firstIndex(of: "original_firstorder_Kurtosis"))
+    #expect(lines[1][0] == "breast" && lines[2][0] == "lung")
+    // pyradiomics' baseline value for breast1 (not excess kurtosis).
+    #expect(abs(Double(lines[1][kurtosis])! - 1.8044408150083193) < 1e-9)
+
+    let json = try CLI.run(["extract", "--cases", batch, "--protocol", "fixtures/pyradiomics/baseline-params/default.yaml",
+                            "--names", "pyradiomics", "--format", "json"])
+    #expect(json.status == 0, "\(json.stderr)")
+    let objects = try json.stdout.split(separator: "\n").map {
+        try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+    }
+    #expect(objects.count == 2 && objects[0]["case_id"] as? String == "breast")
+    #expect(objects[0]["original_glcm_MCC"] is Double)
+}
+
+@Test func aFailingCaseFailsTheBatchAndWritesNothing() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let batch = directory.appendingPathComponent("batch.csv").path
+    try "Image,Mask\nmissing.nrrd,missing_label.nrrd\n".write(toFile: batch, atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("features.csv").path
+    let run = try CLI.run(["extract", "--cases", batch, "--output", output])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("case '1'"))
+    #expect(!FileManager.default.fileExists(atPath: output))
+}

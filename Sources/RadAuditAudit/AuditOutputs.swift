@@ -2,6 +2,8 @@ import Foundation
 import RadAuditConcurrency
 import RadAuditImageIO
 import RadAuditCore
+import RadAuditExtraction
+import RadAuditFeatures
 
 /// The tables of an audit directory, each written atomically with deterministic content:
 /// `features.csv`, `variants.csv`, `stability.csv`, `errors.csv`, `cases.csv`, `inputs.csv` and, for DICOM inputs,
@@ -93,11 +95,29 @@ public struct AuditTables: Sendable {
         inputs = order(inputs, \.caseID)
     }
 
+    /// pyradiomics' name of every feature of `features` that has one (``PyradiomicsFeatureName/name(of:settings:)``).
+    private static func pyradiomicsNames(of features: [FeatureValue], settings: ExtractionSettings) -> [FeatureKey: String] {
+        var names: [FeatureKey: String] = [:]
+        var seen = Set<FeatureKey>()
+        for value in features where seen.insert(value.key).inserted {
+            guard let family = FeatureFamily(rawValue: value.family), let aggregation = Aggregation(rawValue: value.aggregation)
+            else { continue }
+            let feature = Feature(family: family, name: value.feature, code: value.ibsiCode, aggregation: aggregation,
+                                  value: value.value, filter: value.filter)
+            names[value.key] = PyradiomicsFeatureName.name(of: feature, settings: settings)
+        }
+        return names
+    }
+
     /// Writes the tables and `stability.csv` into `directory`.
     ///
     /// - Parameter concurrency: how many threads may work at once: the stability analysis and `features.csv`, the
     ///   two large parts, are made side by side when it is above 1.
-    public func write(to directory: String, stability settings: StabilitySettings,
+    ///
+    /// - Parameter extraction: the protocol's extraction settings; when they follow pyradiomics' conventions,
+    ///   `features.csv` and `stability.csv` end with a `pyradiomics_name` column (empty where pyradiomics has no
+    ///   such feature).
+    public func write(to directory: String, stability settings: StabilitySettings, extraction: ExtractionSettings? = nil,
                       concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [StabilityResult] {
         let base = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
@@ -106,11 +126,16 @@ public struct AuditTables: Sendable {
         }
         // Audits with filters have a filter column; the tables of others keep their columns.
         let filtered = features.contains { $0.filter != "none" }
+        let names = extraction.flatMap { $0.conventions == nil ? nil : Self.pyradiomicsNames(of: features, settings: $0) }
+        let nameColumn = names == nil ? [] : ["pyradiomics_name"]
+        @Sendable func name(_ key: FeatureKey) -> [String] { names.map { [$0[key] ?? ""] } ?? [] }
         let (_, stability) = try concurrently(width: concurrency, {
-            try put("features.csv", FeatureValue.columns(filtered: filtered), features.map { $0.fields(filtered: filtered) })
+            try put("features.csv", FeatureValue.columns(filtered: filtered) + nameColumn,
+                    features.map { $0.fields(filtered: filtered) + name($0.key) })
         }, {
             let stability = StabilityAnalysis.analyse(features, settings: settings)
-            try put("stability.csv", StabilityResult.columns(filtered: filtered), stability.map { $0.fields(filtered: filtered) })
+            try put("stability.csv", StabilityResult.columns(filtered: filtered) + nameColumn,
+                    stability.map { $0.fields(filtered: filtered) + name($0.key) })
             return stability
         })
         try put("variants.csv", VariantRecord.writtenColumns, variants.map(\.fields))

@@ -82,7 +82,8 @@ public struct AuditPipeline: Sendable {
     /// `concurrency` threads, and the manifest last.
     private static func publish(_ tables: AuditTables, to output: String, auditProtocol: AuditProtocol, jobs: Int,
                                 concurrency: Int, started: Date) throws {
-        _ = try tables.write(to: output, stability: auditProtocol.stability, concurrency: concurrency)
+        _ = try tables.write(to: output, stability: auditProtocol.stability, extraction: auditProtocol.extraction,
+                             concurrency: concurrency)
         try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: jobs, started: started, finished: Date())
             .write(to: output)
         try AuditReportWriter.write(directory: output, concurrency: concurrency)

@@ -46,6 +46,7 @@ struct AuditCommand: ParsableCommand {
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
         let summary = try pipeline.run(plan: { cases, variants in
             FileHandle.standardError.write(Data("radaudit: \(cases) case(s) × \(variants) variant(s) = \(cases * variants) extractions\n".utf8))
+            bar.estimateAfter(variants)
         }, progress: { done, total in bar.update(done, of: total) })
         bar.finish()
         if summary.skipped > 0 {
@@ -70,15 +71,34 @@ struct Shard: ExpressibleByArgument {
     }
 }
 
-/// A one-line progress bar with an ETA on a terminal; silent otherwise.
+/// A one-line progress bar with an ETA on a terminal; elsewhere (a log file, a batch job) one line estimating the
+/// remaining time once the first case's worth of extractions is done.
 final class ProgressBar: @unchecked Sendable {
     private let enabled: Bool
     private let start = Date()
     private let lock = NSLock()
+    /// Extractions after which the estimate line is printed (off a terminal); 0 once printed or when unset.
+    private var estimatePoint = 0
 
     init(enabled: Bool) { self.enabled = enabled }
 
+    /// Prints the estimate after `extractions` (the variants of one case).
+    func estimateAfter(_ extractions: Int) { lock.withLock { estimatePoint = max(1, extractions) } }
+
     func update(_ done: Int, of total: Int) {
+        if !enabled {
+            let due = lock.withLock { () -> Bool in
+                guard estimatePoint > 0, done >= estimatePoint, done < total else { return false }
+                estimatePoint = 0
+                return true
+            }
+            if due {
+                let elapsed = Date().timeIntervalSince(start)
+                let remaining = elapsed / Double(done) * Double(total - done)
+                FileHandle.standardError.write(Data(String(format: "radaudit: %d of %d extractions in %.1f s; about %.0f s to go\n",
+                                                           done, total, elapsed, remaining).utf8))
+            }
+        }
         guard enabled, total > 0 else { return }
         let elapsed = Date().timeIntervalSince(start)
         let remaining = done > 0 ? elapsed / Double(done) * Double(total - done) : 0

@@ -64,3 +64,39 @@ private let samples = "fixtures/pyradiomics/samples"
     #expect(run.stderr.contains("case '1'"))
     #expect(!FileManager.default.fileExists(atPath: output))
 }
+
+@Test func anAuditInPyradiomicsConventionsNamesItsFeaturesBothWays() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let repository = CLI.repository.appendingPathComponent(samples).path
+    let batch = directory.appendingPathComponent("batch.csv").path
+    try """
+        Image,Mask
+        \(repository)/breast1_image.nrrd,\(repository)/breast1_label.nrrd
+        \(repository)/lung1_image_cropped.nrrd,\(repository)/lung1_label_cropped.nrrd
+        \(repository)/brain2_image.nrrd,\(repository)/brain2_label.nrrd
+        """.write(toFile: batch, atomically: true, encoding: .utf8)
+    let protocolPath = directory.appendingPathComponent("p.yaml").path
+    try """
+        extraction:
+          conventions: pyradiomics
+          discretisation: {texture: {method: fixed_bin_size, bin_width: 25}}
+          texture: {dimensions: [3D]}
+          families: [intensity_statistics, glcm]
+        perturbations:
+          noise: {repetitions: 2, sigma: auto}
+        """.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("audit").path
+    let run = try CLI.run(["audit", "--protocol", protocolPath, "--cases", batch, "--output", output])
+    #expect(run.status == 0, "\(run.stderr)")
+    // The plan, then (off a terminal) an estimate once the first case's worth of extractions is done.
+    #expect(run.stderr.contains("radaudit: 3 case(s) × 3 variant(s) = 9 extractions\n"))
+    #expect(run.stderr.contains("radaudit: 3 of 9 extractions in "))
+    let stability = try String(contentsOfFile: output + "/stability.csv", encoding: .utf8).split(separator: "\n")
+    #expect(stability[0].hasSuffix(",raters,pyradiomics_name"))
+    #expect(stability.contains { $0.hasPrefix("noise,glcm,Normalised inverse difference moment,1QCO,3D_averaged,") && $0.hasSuffix(",original_glcm_Idmn") })
+    #expect(stability.contains { $0.hasPrefix("noise,glcm,Normalised inverse difference moment,1QCO,3D_merged,") && $0.hasSuffix(",") })
+    let features = try String(contentsOfFile: output + "/features.csv", encoding: .utf8).split(separator: "\n")
+    #expect(features[0].hasSuffix(",value,pyradiomics_name"))
+    #expect(features.contains { $0.hasPrefix("1,original,none,intensity_statistics,Total energy,,none,") && $0.hasSuffix(",original_firstorder_TotalEnergy") })
+}

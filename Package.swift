@@ -45,7 +45,7 @@ let package = Package(
                                                            "RadAuditPreprocessing", "RadAuditFilters", "RadAuditFeatures"]),
         .target(name: "RadAuditPerturbation", dependencies: ["RadAuditImageIO", "RadAuditPreprocessing"]),
         .target(name: "RadAuditStatistics", dependencies: [
-            .product(name: "RealModule", package: "swift-numerics"),
+            "RadAuditCore", .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "RadAuditAudit", dependencies: [
             "RadAuditCore", "RadAuditConcurrency", "RadAuditImageIO", "RadAuditPreprocessing", "RadAuditFeatures",

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RadAuditCore
 import RadAuditPreprocessing
 
 /// Grey level co-occurrence matrix features (IBSI family LFYI).
@@ -329,13 +330,12 @@ struct MaximalCorrelationMatrix: DirectionalTextureMatrix, Sendable {
         guard occurring.count > 1 else { return 1 }
         let marginal = occurring.map { i in Double((0..<n).reduce(0) { $0 + counts[i * n + $1] }) / total }
         let m = occurring.count
-        var scaled = [Double](repeating: 0, count: m * m)
-        for (a, i) in occurring.enumerated() {
-            for (b, j) in occurring.enumerated() {
-                scaled[a * m + b] = Double(counts[i * n + j]) / total / (marginal[a] * marginal[b]).squareRoot()
+        let scaled = occurring.indices.map { a in
+            occurring.indices.map { b in
+                Double(counts[occurring[a] * n + occurring[b]]) / total / (marginal[a] * marginal[b]).squareRoot()
             }
         }
-        let squares = symmetricEigenvalues(scaled, order: m).map { $0 * $0 }.sorted()
+        let squares = SymmetricEigen(scaled).values.map { $0 * $0 }.sorted()
         return squares[m - 2].squareRoot()
     }
 }

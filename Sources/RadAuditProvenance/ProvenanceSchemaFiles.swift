@@ -77,10 +77,8 @@ extension ProvenanceSchema {
           <xs:element name="manufacturer" type="xs:string"><xs:annotation><xs:documentation>7</xs:documentation></xs:annotation></xs:element>
           <xs:element name="manufacturerModelName" type="xs:string"><xs:annotation><xs:documentation>7</xs:documentation></xs:annotation></xs:element>
           <xs:element name="softwareVersions" type="xs:string"><xs:annotation><xs:documentation>7</xs:documentation></xs:annotation></xs:element>
-          <xs:element name="protocolName" type="xs:string"><xs:annotation><xs:documentation>6</xs:documentation></xs:annotation></xs:element>
-          <xs:element name="seriesDescription" type="xs:string"><xs:annotation><xs:documentation>6</xs:documentation></xs:annotation></xs:element>
           <xs:element name="bodyPartExamined" type="xs:string"><xs:annotation><xs:documentation>1</xs:documentation></xs:annotation></xs:element>
-          <xs:element name="contrastBolusAgent" type="xs:string"><xs:annotation><xs:documentation>4a</xs:documentation></xs:annotation></xs:element>
+          <xs:element name="contrastAgentAdministered" type="xs:string"><xs:annotation><xs:documentation>4a</xs:documentation></xs:annotation></xs:element>
           <xs:element name="acquisitionYear" type="xs:string"/>
           <xs:element name="sopClassUID" type="xs:string"><xs:annotation><xs:documentation>8</xs:documentation></xs:annotation></xs:element>
           <xs:element name="kvp" type="xs:string"><xs:annotation><xs:documentation>14, kV</xs:documentation></xs:annotation></xs:element>

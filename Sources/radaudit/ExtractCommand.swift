@@ -42,7 +42,7 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "Label of the ROI in the mask (default: 1, or the only non-zero value of a binary mask); segment number of a DICOM SEG.")
     var label: Int?
 
-    @Option(help: "SeriesInstanceUID to read when the --image directory holds several DICOM series.")
+    @Option(help: "The series to read when the --image directory holds several DICOM series: the key the error lists, or the SeriesInstanceUID.")
     var series: String?
 
     @Option(help: "ROI name in an RT structure set (or segment label in a DICOM SEG).")

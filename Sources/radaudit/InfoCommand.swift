@@ -14,7 +14,7 @@ struct InfoCommand: ParsableCommand {
     @Argument(help: "Image file, DICOM file, or directory holding a DICOM series.")
     var path: String
 
-    @Option(help: "SeriesInstanceUID to describe when the directory holds several DICOM series.")
+    @Option(help: "The series to describe when the directory holds several DICOM series: the key the error lists, or the SeriesInstanceUID.")
     var series: String?
 
     @Option(help: "text or json.")

@@ -13,7 +13,7 @@ import Testing
     #expect(m.reconstructionDiameter == 338.6716)
     #expect(m.pixelSpacing == [0.661468, 0.661468])
     #expect(m.acquisitionYear == "1997")  // the year only: a full date is a date of service
-    #expect(m.contrastBolusAgent == "ISOVUE300/100")
+    #expect(m.contrastAgentAdministered == true)  // whether, not the agent's free text (PS3.15 Basic Profile)
     #expect(m.rows == 128 && m.columns == 128)
 }
 

@@ -2,7 +2,9 @@
 /// items on imaging, acquisition and reconstruction.
 ///
 /// Patient identifiers (name, ID, birth date) and other patient attributes are never copied into this record;
-/// of dates only the year of the acquisition is kept. Attributes of enhanced multi-frame images are found in their shared (else first
+/// of dates only the year of the acquisition is kept; free-text descriptors that the DICOM PS3.15 Basic Profile
+/// removes (protocol name, series description) are not read, and of the contrast agent only whether one was
+/// given. Attributes of enhanced multi-frame images are found in their shared (else first
 /// per-frame) functional groups. A missing attribute is nil.
 public struct AcquisitionMetadata: Codable, Equatable, Sendable {
     // Imaging.
@@ -11,10 +13,10 @@ public struct AcquisitionMetadata: Codable, Equatable, Sendable {
     public var manufacturer: String?
     public var manufacturerModelName: String?
     public var softwareVersions: String?
-    public var protocolName: String?
-    public var seriesDescription: String?
     public var bodyPartExamined: String?
-    public var contrastBolusAgent: String?
+    /// Whether a contrast agent was given (ContrastBolusAgent present and not empty); its free text, which the
+    /// Basic Profile replaces by a dummy value, is not copied.
+    public var contrastAgentAdministered: Bool?
     /// The year `YYYY` of the acquisition (else of the series, else of the study): never the full date, which is a
     /// date of service, a patient identifier under the DICOM PS3.15 Basic Profile and HIPAA Safe Harbor.
     public var acquisitionYear: String?
@@ -77,10 +79,8 @@ public struct AcquisitionMetadata: Codable, Equatable, Sendable {
         manufacturer = text(.manufacturer)
         manufacturerModelName = text(.manufacturerModelName)
         softwareVersions = text(.softwareVersions)
-        protocolName = text(.protocolName)
-        seriesDescription = text(.seriesDescription)
         bodyPartExamined = text(.bodyPartExamined)
-        contrastBolusAgent = text(.contrastBolusAgent)
+        contrastAgentAdministered = text(.contrastBolusAgent).map { !$0.allSatisfy { $0 == " " } }
         let date: String? = text(.acquisitionDate) ?? text(.acquisitionDateTime) ?? text(.seriesDate) ?? text(.studyDate)
         let year = date.map { String($0.prefix(4)) }
         acquisitionYear = year.flatMap { $0.count == 4 && $0.allSatisfy(\.isNumber) ? $0 : nil }

@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditCore
 
 /// One DICOM image series: the image files that share a SeriesInstanceUID, read into one volume.
 public struct DICOMSeries: Sendable {
@@ -17,10 +18,15 @@ public struct DICOMSeries: Sendable {
         headers.reduce(0) { $0 + $1.dataSet.frameCount }
     }
 
-    /// One line: UID, modality, number of images and description.
+    /// A key for `--series` that does not copy the SeriesInstanceUID (a UID is an identifier the DICOM PS3.15
+    /// Basic Profile never lets out): the first 16 hexadecimal digits of its SHA-256.
+    public var key: String { String(SHA256Digest.hex(of: seriesInstanceUID).prefix(16)) }
+
+    /// One line: the series' key, number, modality and number of images; no UID and no description, so that the
+    /// line may reach an output (`errors.csv`) without identifying anyone.
     public var summary: String {
-        let description = seriesDescription.map { " \"\($0)\"" } ?? ""
-        return "\(seriesInstanceUID) (\(modality ?? "?"), \(headers.count) file(s), \(frameCount) image(s))\(description)"
+        "\(key)" + (seriesNumber.map { " (series number \($0))" } ?? "")
+            + ": \(modality ?? "?"), \(headers.count) file(s), \(frameCount) image(s)"
     }
 
     /// Reads every frame into a volume on the grid of `SliceStack`, in real-world units (`RescaleSlope` ×
@@ -148,8 +154,8 @@ public struct DICOMSeriesScan: Sendable {
         let place = paths.joined(separator: ", ")
         let listing = series.map { "  " + $0.summary }.joined(separator: "\n")
         if let uid {
-            guard let chosen = series.first(where: { $0.seriesInstanceUID == uid }) else {
-                throw ImageIOError(place, "no series \(uid); series present:\n" + (listing.isEmpty ? "  (none)" : listing))
+            guard let chosen = series.first(where: { $0.seriesInstanceUID == uid || $0.key == uid }) else {
+                throw ImageIOError(place, "no series with this UID or key; series present:\n" + (listing.isEmpty ? "  (none)" : listing))
             }
             return chosen
         }
@@ -160,7 +166,7 @@ public struct DICOMSeriesScan: Sendable {
         case 1:
             return series[0]
         default:
-            throw ImageIOError(place, "\(series.count) DICOM series found; choose one by SeriesInstanceUID (--series):\n" + listing)
+            throw ImageIOError(place, "\(series.count) DICOM series found; choose one by its key or SeriesInstanceUID (--series):\n" + listing)
         }
     }
 

@@ -13,8 +13,18 @@ public struct RunRecord: Codable, Sendable {
     public var finished: String
     public var seed: UInt64
     public var jobs: Int
+    /// `i/N` for shard i of N, absent for a whole cohort or a merge.
+    public var shard: String?
+    /// SHA-256 of the protocol file the audit ran (`protocol.yaml` beside it) and of the cohort table it read:
+    /// `merge` refuses shards that disagree on them, on the tool version or on the shard count.
+    public var protocolSHA256: String?
+    public var cohortSHA256: String?
 
-    public init(seed: UInt64, jobs: Int, started: Date, finished: Date) {
+    public init(seed: UInt64, jobs: Int, started: Date, finished: Date, shard: String? = nil, protocolSHA256: String? = nil,
+                cohortSHA256: String? = nil) {
+        self.shard = shard
+        self.protocolSHA256 = protocolSHA256
+        self.cohortSHA256 = cohortSHA256
         let format = ISO8601DateFormatter()
         format.timeZone = TimeZone(identifier: "UTC")
         commit = ProcessInfo.processInfo.environment["RADAUDIT_COMMIT"] ?? "unknown"
@@ -23,6 +33,22 @@ public struct RunRecord: Codable, Sendable {
         self.seed = seed
         self.jobs = jobs
     }
+
+    /// The record of the audit in `directory`.
+    public static func read(from directory: String) throws -> RunRecord {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("run.json").path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CohortError(description: "\(directory): no run.json: not an audit directory")
+        }
+        do {
+            return try JSONDecoder().decode(RunRecord.self, from: data)
+        } catch {
+            throw CohortError(description: "\(path): not a RadAudit run record (\(error))")
+        }
+    }
+
+    /// The shard count (`N` of `i/N`; 1 for a whole cohort).
+    public var shardCount: Int { shard.flatMap { Int($0.split(separator: "/").last ?? "") } ?? 1 }
 
     public func write(to directory: String) throws {
         try AtomicFile.write(try JSONEncoder.radaudit().encode(self),

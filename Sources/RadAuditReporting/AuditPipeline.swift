@@ -49,7 +49,10 @@ public struct AuditPipeline: Sendable {
         let started = Date()
         let run = try runner.run(progress: progress)
         let tables = AuditTables(run: run, cases: cohort)
-        try Self.publish(tables, to: output, auditProtocol: auditProtocol, jobs: jobs, concurrency: jobs, started: started)
+        let identity = RunIdentity(shard: shard.map { "\($0.index)/\($0.count)" }, protocolSHA256: try Self.digest(protocolPath),
+                                   cohortSHA256: try Self.digest(casesPath))
+        try Self.publish(tables, to: output, auditProtocol: auditProtocol, identity: identity, jobs: jobs, concurrency: jobs,
+                         started: started)
         return Summary(runs: run.outcomes.count, skipped: tables.errors.count - tables.failures.count,
                        failed: tables.failures.count)
     }
@@ -60,13 +63,54 @@ public struct AuditPipeline: Sendable {
     public static func merge(_ directories: [String], output: String, protocolPath: String? = nil) throws {
         guard let first = directories.first else { throw CohortError(description: "name at least one audit directory") }
         for directory in directories { try AuditManifest.requireComplete(directory) }
+        let records = try directories.map { try RunRecord.read(from: $0) }
+        try requireConsistentShards(directories, records)
         let protocolPath = protocolPath ?? URL(fileURLWithPath: first).appendingPathComponent("protocol.yaml").path
         let auditProtocol = try AuditProtocol.load(protocolPath)
         let tables = try AuditTables(directories: directories)
         try open(output, protocolPath: protocolPath)
         // A merge is recorded as one job; its tables and report use every core, as they did.
-        try publish(tables, to: output, auditProtocol: auditProtocol, jobs: 1,
+        let identity = RunIdentity(shard: nil, protocolSHA256: try digest(protocolPath), cohortSHA256: records[0].cohortSHA256)
+        try publish(tables, to: output, auditProtocol: auditProtocol, identity: identity, jobs: 1,
                     concurrency: ProcessInfo.processInfo.activeProcessorCount, started: Date())
+    }
+
+    /// What identifies the audit a directory belongs to, recorded in its `run.json`.
+    private struct RunIdentity {
+        var shard: String?
+        var protocolSHA256: String
+        var cohortSHA256: String?
+    }
+
+    /// The SHA-256 of a file's bytes.
+    private static func digest(_ path: String) throws -> String {
+        SHA256Digest.hex(of: try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// Refuses directories that are not shards of one audit: a different tool version, protocol, cohort table or
+    /// shard count than the first directory's, or a shard that appears twice. The message names the directory and
+    /// the field.
+    private static func requireConsistentShards(_ directories: [String], _ records: [RunRecord]) throws {
+        let reference = records[0]
+        var seen: [String: String] = [:]
+        for (directory, record) in zip(directories, records) {
+            let fields: [(String, String?, String?)] = [
+                ("tool version", reference.version, record.version),
+                ("protocol (SHA-256 of protocol.yaml)", reference.protocolSHA256, record.protocolSHA256),
+                ("cohort table (SHA-256)", reference.cohortSHA256, record.cohortSHA256),
+                ("shard count", String(reference.shardCount), String(record.shardCount)),
+            ]
+            for (field, expected, found) in fields where expected != found {
+                throw CohortError(description: "\(directory): \(field) is \(found ?? "not recorded") where \(directories[0]) has "
+                                  + "\(expected ?? "none recorded"): not a shard of the same audit")
+            }
+            if let shard = record.shard {
+                if let other = seen[shard] {
+                    throw CohortError(description: "\(directory): shard \(shard) is also \(other)")
+                }
+                seen[shard] = directory
+            }
+        }
     }
 
     /// Creates the audit directory `output`, removes its manifest (until the manifest is written again at the end,
@@ -80,11 +124,12 @@ public struct AuditPipeline: Sendable {
 
     /// Writes the tables with their stability, `run.json` (recording `jobs`), the report and the record on up to
     /// `concurrency` threads, and the manifest last.
-    private static func publish(_ tables: AuditTables, to output: String, auditProtocol: AuditProtocol, jobs: Int,
-                                concurrency: Int, started: Date) throws {
+    private static func publish(_ tables: AuditTables, to output: String, auditProtocol: AuditProtocol,
+                                identity: RunIdentity, jobs: Int, concurrency: Int, started: Date) throws {
         _ = try tables.write(to: output, stability: auditProtocol.stability, extraction: auditProtocol.extraction,
                              concurrency: concurrency)
-        try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: jobs, started: started, finished: Date())
+        try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: jobs, started: started, finished: Date(),
+                      shard: identity.shard, protocolSHA256: identity.protocolSHA256, cohortSHA256: identity.cohortSHA256)
             .write(to: output)
         try AuditReportWriter.write(directory: output, concurrency: concurrency)
         try AuditManifest.write(output)

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `merge` joins shards of one audit only: a shard of another protocol, cohort, tool version or shard count is
+/// refused with one line naming its directory and the field, and nothing is written.
+@Test func mergeRefusesShardsOfDifferentAudits() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let protocolPath = directory.appendingPathComponent("p.yaml").path
+    let other = directory.appendingPathComponent("q.yaml").path
+    let text = """
+        extraction:
+          discretisation: {texture: {method: fixed_bin_size, bin_width: 25}}
+          texture: {dimensions: [3D]}
+          families: [intensity_statistics]
+        perturbations:
+          noise: {repetitions: 2, sigma: 10}
+        """
+    try text.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+    try (text + "\nseed: 99\n").write(toFile: other, atomically: true, encoding: .utf8)
+    func shard(_ name: String, _ protocolFile: String, _ shard: String) throws -> String {
+        let output = directory.appendingPathComponent(name).path
+        let run = try CLI.run(["audit", "--protocol", protocolFile, "--cases", "fixtures/cohort/cases.csv", "--output", output,
+                               "--shard", shard])
+        #expect(run.status == 0, "\(run.stderr)")
+        return output
+    }
+    let a = try shard("a", protocolPath, "1/2"), b = try shard("b", protocolPath, "2/2")
+    let c = try shard("c", other, "2/2"), d = try shard("d", protocolPath, "2/3")
+    let merged = directory.appendingPathComponent("merged").path
+    for (second, field) in [(c, "protocol (SHA-256 of protocol.yaml)"), (d, "shard count")] {
+        let run = try CLI.run(["merge", a, second, "--output", merged])
+        #expect(run.status == 1)
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("\(second): \(field) is "), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: merged))
+    }
+    let twice = try CLI.run(["merge", a, a, "--output", merged])
+    #expect(twice.status == 1 && twice.stderr.contains("shard 1/2 is also"), "\(twice.stderr)")
+    let good = try CLI.run(["merge", a, b, "--output", merged])
+    #expect(good.status == 0, "\(good.stderr)")
+    let record = try String(contentsOfFile: merged + "/run.json", encoding: .utf8)
+    #expect(record.contains("\"protocolSHA256\"") && !record.contains("\"shard\""))
+}

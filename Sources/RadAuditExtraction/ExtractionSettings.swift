@@ -242,8 +242,8 @@ public struct ResegmentationSettings: Sendable, Hashable, Codable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let range = try c.decodeIfPresent([Double?].self, forKey: .range) {
-            guard range.count == 2 else {
-                throw DecodingError.dataCorruptedError(forKey: .range, in: c, debugDescription: "expected [lower, upper] (null for open)")
+            guard range.count == 2, range.allSatisfy({ $0.map { !$0.isNaN } ?? true }) else {
+                throw DecodingError.dataCorruptedError(forKey: .range, in: c, debugDescription: "expected [lower, upper] (numbers, null for open)")
             }
             (lower, upper) = (range[0], range[1])
             if let lower, let upper, lower > upper {

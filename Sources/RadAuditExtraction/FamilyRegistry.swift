@@ -1,3 +1,4 @@
+import RadAuditCore
 import RadAuditFeatures
 import RadAuditPreprocessing
 
@@ -53,7 +54,7 @@ enum FamilyRegistry {
             let histogram = inputs.discretised[settings.discretisation.histogram]!
             return IntensityHistogramFeatures.compute(levels: histogram.levels, levelCount: histogram.levelCount)
         case .intensityVolumeHistogram:
-            return intensityVolumeHistogram(inputs.intensities, settings: settings,
+            return try intensityVolumeHistogram(inputs.intensities, settings: settings,
                                             discretised: inputs.discretised[settings.discretisation.ivh])
         case .glcm:
             return GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance)
@@ -75,13 +76,18 @@ enum FamilyRegistry {
     /// intensities (fixed bin size, bin centres) and arbitrary units (fixed bin number, bin numbers).
     /// `discretised` is the region discretised by the IVH method (nil for `none`).
     private static func intensityVolumeHistogram(_ values: [Double], settings: ExtractionSettings,
-                                                 discretised: DiscretisedRegion?) -> [Feature] {
+                                                 discretised: DiscretisedRegion?) throws -> [Feature] {
         guard let minimum = values.min(), let maximum = values.max() else { return [] }
         let range = settings.resegmentation
         switch settings.discretisation.ivh {
         case .none:
             let lowest = range?.lower ?? minimum
             let highest = range?.upper.map { $0.isFinite ? $0 : maximum } ?? maximum
+            // Steps of 1 over the range: as many intensities as a discretisation may have grey levels.
+            guard highest - lowest < Double(Discretisation.maximumLevels) else {
+                throw ExtractionError("the intensity-volume histogram (ivh: none, steps of 1) would span \(Number.format(highest - lowest)) "
+                                      + "intensities; at most \(Discretisation.maximumLevels) are allowed: use ivh: {method: fixed_bin_number}")
+            }
             return IntensityVolumeHistogramFeatures.compute(values, lowest: lowest, highest: highest, step: 1)
         case .fixedBinSize(let width):
             let lowest = range?.lower ?? minimum

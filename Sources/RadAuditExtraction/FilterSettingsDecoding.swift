@@ -92,8 +92,8 @@ public struct ExtractionFilter: Sendable, Hashable, Codable {
                            energyDistance: energy)
         case "gabor":
             let step = try c.decodeIfPresent(Double.self, forKey: .thetaStep)
-            if let step, !(step > 0 && step <= 360) {
-                throw DecodingError.dataCorruptedError(forKey: .thetaStep, in: c, debugDescription: "expected a step in (0, 360]")
+            if let step, !(step >= 0.1 && step <= 360) {
+                throw DecodingError.dataCorruptedError(forKey: .thetaStep, in: c, debugDescription: "expected a step in [0.1, 360] (at most 3600 orientations)")
             }
             filter = .gabor(sigma: try positive(.sigma), wavelength: try positive(.wavelength), gamma: try positive(.gamma),
                             theta: try c.decodeIfPresent(Double.self, forKey: .theta) ?? 0, thetaStep: step)
@@ -109,10 +109,10 @@ public struct ExtractionFilter: Sendable, Hashable, Codable {
             filter = .simoncelli(level: try level())
         case "riesz":
             let order = try required(.order, [Int].self)
-            guard order.count == 3, order.allSatisfy({ $0 >= 0 }), order.reduce(0, +) >= 1,
+            guard order.count == 3, order.allSatisfy({ (0...16).contains($0) }), (1...16).contains(order.reduce(0, +)),
                   dimensions == .threeD || order[2] == 0 else {
                 throw DecodingError.dataCorruptedError(forKey: .order, in: c, debugDescription:
-                    "expected [l_x, l_y, l_z], non-negative, not all zero (l_z = 0 in 2D)")
+                    "expected [l_x, l_y, l_z], non-negative, of total order 1 to 16 (l_z = 0 in 2D)")
             }
             let base = try c.decode(RieszBaseEntry.self, forKey: .of)
             filter = .riesz(order: SIMD3(order[0], order[1], order[2]), of: base.base)

@@ -58,23 +58,28 @@ public struct FilterSettings: Sendable, Hashable {
         self.boundary = boundary
     }
 
+    /// The largest kernel radius, in voxels along one axis, a filter may have.
+    public static let maximumKernelRadius = 4096
+
     /// Voxels per axis beyond a region that its response inside the region reads (nil: the whole grid, for the
     /// filters computed by FFT over the grid).
     public func margin(spacing: SIMD3<Double>) -> SIMD3<Int>? {
         func axes(_ r: SIMD3<Int>) -> SIMD3<Int> { is3D ? r : SIMD3(r.x, r.y, 0) }
+        // Voxels as an Int, saturating: an absurd parameter gives a huge margin, never a trap.
+        func voxels(_ x: Double) -> Int { x.isNaN ? Int.max / 4 : Int(min(x, Double(Int.max / 4))) }
         switch filter {
         case .mean(let size): return axes(SIMD3(repeating: size / 2))
         case .laplacianOfGaussian(let sigma, let truncate):
-            return axes(SIMD3((0..<3).map { Int((truncate * sigma / spacing[$0] + 0.5).rounded(.down)) }))
+            return axes(SIMD3((0..<3).map { voxels((truncate * sigma / spacing[$0] + 0.5).rounded(.down)) }))
         case .laws(let name, _, let energy):
-            let radius = (LawsKernel.parse(name)?.map { centred($0).count / 2 }.max() ?? 0) + (energy ?? 0)
+            let radius = (LawsKernel.parse(name)?.map { centred($0).count / 2 }.max() ?? 0) + min(energy ?? 0, Int.max / 8)
             return axes(SIMD3(repeating: radius))
         case .wavelet(let family, _, let level, _):
             let half = centred(family.lowPass).count / 2
             return axes(SIMD3(repeating: (0..<level).reduce(0) { $0 + half << $1 }))
         case .gabor(let sigma, _, let gamma, _, let step):
             let reach = 4 * sigma * max(1, 1 / gamma)
-            let r = SIMD3((0..<3).map { Int((reach / spacing[$0]).rounded(.up)) })
+            let r = SIMD3((0..<3).map { voxels((reach / spacing[$0]).rounded(.up)) })
             return is3D && step != nil ? r : SIMD3(r.x, r.y, 0)
         case .simoncelli, .riesz: return nil
         case .square, .squareRoot, .logarithm, .exponential: return .zero
@@ -89,6 +94,11 @@ public struct FilterSettings: Sendable, Hashable {
                          concurrency: Int = 1) throws -> FilterGrid {
         let dimensions = is3D ? 3 : 2
         if is3D && grid.size.z < 2 { throw FilterError("a 3D filter needs more than one slice (use dimensions: 2D)") }
+        // A kernel longer than this along an axis is refused before it is built (its taps alone would fill memory).
+        if let margin = margin(spacing: spacing), let widest = [margin.x, margin.y, margin.z].max(), widest > Self.maximumKernelRadius {
+            throw FilterError("the kernel would reach \(widest) voxels from its centre along an axis; at most "
+                              + "\(Self.maximumKernelRadius) are allowed (smaller sigma_mm, truncate or energy_distance)")
+        }
         let filteredAxes = is3D ? [0, 1, 2] : [0, 1]
         switch filter {
         case .mean(let size):
@@ -153,7 +163,7 @@ public struct FilterSettings: Sendable, Hashable {
             }
             var angles = [theta]
             if let step {
-                guard step > 0, step <= 360 else { throw FilterError("gabor: theta_step_deg must be in (0, 360]") }
+                guard step >= 0.1, step <= 360 else { throw FilterError("gabor: theta_step_deg must be in [0.1, 360]") }
                 angles = stride(from: 0.0, to: 360.0 - 1e-9, by: step).map { theta + $0 }
             }
             let gabor = GaborFilter(sigma: sigma, wavelength: wavelength, gamma: gamma,
@@ -169,8 +179,8 @@ public struct FilterSettings: Sendable, Hashable {
             guard level >= 1 else { throw FilterError("simoncelli: level must be ≥ 1") }
             return grid.filteredInFourierDomain(axes: filteredAxes, transfer: simoncelli(size: grid.size, level: level, order: nil))
         case .riesz(let order, let base):
-            guard order.x >= 0, order.y >= 0, order.z >= 0, order.x + order.y + order.z >= 1, is3D || order.z == 0 else {
-                throw FilterError("riesz: order must be non-negative with at least one non-zero (l_z = 0 in 2D)")
+            guard order.x >= 0, order.y >= 0, order.z >= 0, (1...16).contains(order.x + order.y + order.z), is3D || order.z == 0 else {
+                throw FilterError("riesz: order must be non-negative, of total order 1 to 16 (l_z = 0 in 2D)")
             }
             switch base {
             case .simoncelli(let level):

@@ -32,7 +32,10 @@ public enum MaskMorphology {
     public static func dilated(_ mask: Volume<Bool>, by distance: Double) -> Volume<Bool> {
         precondition(distance >= 0 && distance.isFinite, "the dilation distance must be finite and non-negative")
         guard distance > 0, let box = BoundingBox(of: mask.voxels, size: mask.size) else { return mask }
-        let window = MaskWindow(around: box, margin: margin(for: distance, spacing: mask.geometry.spacing))
+        // Only voxels of the grid are added, so the window never needs to reach beyond the grid: a distance larger
+        // than the image dilates to all of it.
+        let size = SIMD3(mask.size.x, mask.size.y, mask.size.z)
+        let window = MaskWindow(around: box, margin: pointwiseMin(margin(for: distance, spacing: mask.geometry.spacing), size))
         let inside = window.extract(mask, beyondGrid: false)
         let gap = DistanceTransform.squaredDistances(to: inside, size: window.size, spacing: mask.geometry.spacing)
         let limit = squaredLimit(distance)
@@ -122,7 +125,7 @@ public enum MaskMorphology {
 
     /// Voxels per axis beyond which every voxel centre is farther than `distance` from the box.
     private static func margin(for distance: Double, spacing: SIMD3<Double>) -> SIMD3<Int> {
-        SIMD3((0..<3).map { Int((distance * (1 + 1e-9) / spacing[$0]).rounded(.down)) + 1 })
+        SIMD3((0..<3).map { Int(min((distance * (1 + 1e-9) / spacing[$0]).rounded(.down), Double(Int32.max))) + 1 })
     }
 }
 

@@ -49,6 +49,8 @@ public struct DICOMSeries: Sendable {
                                    + "\(d.unsignedInteger(.rows) ?? 0) pixels, \(headers[0].path) \(columns)×\(rows)")
             }
             let frameCount = d.frameCount
+            // Checked before a record is made for every frame: NumberOfFrames is only a header field.
+            _ = try ImageLimits.voxelCount([columns, rows, frameCount], path: header.path)
             for frame in ImageFrame.frames(of: d, frameCount: frameCount) {
                 let label = frameCount > 1 ? "\(header.path) frame \(frame.frame + 1)" : header.path
                 slices.append(SliceStack.Slice(plane: frame.plane, pixelSpacing: d.numbers(.pixelSpacing),

@@ -147,6 +147,10 @@ public enum CSVTable {
         guard let header = records.first?.fields, header != [""] else {
             throw CSVFileError(description: "\(path): the file is empty (no header row)")
         }
+        var seen = Set<String>()
+        if let repeated = header.first(where: { !$0.isEmpty && !seen.insert($0).inserted }) {
+            throw CSVFileError(description: "\(path): column '\(repeated)' appears twice in the header")
+        }
         for column in required where !header.contains(column) {
             throw CSVFileError(description: "\(path): missing column '\(column)' (columns: \(header.joined(separator: ", ")))")
         }

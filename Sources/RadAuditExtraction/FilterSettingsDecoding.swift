@@ -112,7 +112,7 @@ public struct ExtractionFilter: Sendable, Hashable, Codable {
             guard order.count == 3, order.allSatisfy({ (0...16).contains($0) }), (1...16).contains(order.reduce(0, +)),
                   dimensions == .threeD || order[2] == 0 else {
                 throw DecodingError.dataCorruptedError(forKey: .order, in: c, debugDescription:
-                    "expected [l_x, l_y, l_z], non-negative, of total order 1 to 16 (l_z = 0 in 2D)")
+                    "expected [l_x, l_y, l_z], non-negative, not all zero, of total order at most 16 (l_z = 0 in 2D)")
             }
             let base = try c.decode(RieszBaseEntry.self, forKey: .of)
             filter = .riesz(order: SIMD3(order[0], order[1], order[2]), of: base.base)

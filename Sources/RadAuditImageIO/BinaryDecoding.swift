@@ -18,6 +18,9 @@ public enum VoxelType: String, Sendable, CaseIterable {
         case .int64, .uint64, .float64: 8
         }
     }
+
+    /// Whether the type holds real numbers (NaN and infinities included) rather than integers.
+    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
 }
 
 /// Reads fixed-size numbers at byte offsets of a buffer in a given byte order.

@@ -196,8 +196,8 @@ public enum NIfTI {
             }
             let f = FieldReader(data: data, order: order)
             let magic = version == 1 ? f.string(at: 344, length: 4) : f.string(at: 4, length: 4)
-            guard ["n+1", "ni1", "n+2", "ni2"].contains(magic) else {
-                throw ImageIOError(path, "bad NIfTI magic \"\(magic)\"")
+            guard (version == 1 ? ["n+1", "ni1"] : ["n+2", "ni2"]).contains(magic) else {
+                throw ImageIOError(path, "bad NIfTI-\(version) magic \"\(magic)\" (header size \(version == 1 ? 348 : 540))")
             }
             isPair = magic.hasPrefix("ni")
             let datatype: Int
@@ -257,7 +257,8 @@ public enum NIfTI {
             for axis in 0..<3 where axis >= rank { pixdim[axis + 1] = 1 }
             let spacing = Array(pixdim[1...3])
             try ImageLimits.checkSpacing(spacing, path: path)
-            guard voxelOffset >= 0, voxelOffset < 1 << 40, isPair || voxelOffset >= (version == 1 ? 348 : 540) else {
+            // A single file holds the header and the 4-byte extension flag before the voxels.
+            guard voxelOffset >= 0, voxelOffset < 1 << 40, isPair || voxelOffset >= (version == 1 ? 352 : 544) else {
                 throw ImageIOError(path, "invalid voxel offset \(voxelOffset)")
             }
             if !(slope.isFinite && slope != 0) { (slope, intercept) = (1, 0) }
@@ -268,6 +269,9 @@ public enum NIfTI {
             var origin: [Double]
             let sformColumns = (0..<3).map { c in (0..<3).map { r in srow[4 * r + c] } }
             let sformNorms = sformColumns.map { ($0.map { $0 * $0 }.reduce(0, +)).squareRoot() }
+            if sformCode > 0, !srow.allSatisfy(\.isFinite) {
+                throw ImageIOError(path, "the sform (srow_x/y/z) holds a non-finite number")
+            }
             let sformUsable = sformCode > 0 && sformNorms.allSatisfy { $0 > 0 && $0.isFinite }
                 && Self.isOrthogonal(sformColumns.enumerated().map { i, c in c.map { $0 / sformNorms[i] } })
             if sformUsable {
@@ -275,6 +279,9 @@ public enum NIfTI {
                 for r in 0..<3 { for c in 0..<3 { rotation[3 * r + c] = sformColumns[c][r] / sformNorms[c] } }
                 origin = [srow[3], srow[7], srow[11]]
             } else if qformCode > 0 {
+                guard (quatern + qoffset).allSatisfy(\.isFinite) else {
+                    throw ImageIOError(path, "the qform (quatern_b/c/d, qoffset_x/y/z) holds a non-finite number and no usable sform")
+                }
                 rotation = Quaternion.rotation(b: quatern[0], c: quatern[1], d: quatern[2], qfac: pixdim[0] < 0 ? -1 : 1)
                 origin = qoffset
             } else {

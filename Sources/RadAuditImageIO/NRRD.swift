@@ -63,7 +63,12 @@ public enum NRRD {
         try ImageLimits.checkSpacing(spacing, path: path)
 
         let encoding = (fields["encoding"] ?? "raw").lowercased()
-        let order: ByteOrder = (fields["endian"] ?? "little").lowercased() == "big" ? .big : .little
+        let order: ByteOrder
+        switch (fields["endian"] ?? "little").lowercased() {
+        case "little": order = .little
+        case "big": order = .big
+        case let other: throw ImageIOError(path, "header field 'endian: \(other)' must be little or big")
+        }
         var payload: Data
         var dataPath = path
         if let detached {
@@ -83,8 +88,10 @@ public enum NRRD {
         guard let lineSkip = Int(lineSkipText), lineSkip >= 0 else {
             throw ImageIOError(path, "header field 'line skip: \(lineSkipText)' must be a non-negative integer")
         }
-        for _ in 0..<lineSkip {
-            guard let nl = payload.firstIndex(of: 0x0A) else { break }
+        for skipped in 0..<lineSkip {
+            guard let nl = payload.firstIndex(of: 0x0A) else {
+                throw ImageIOError(dataPath, "truncated: 'line skip: \(lineSkip)' but the data has \(skipped) line(s)")
+            }
             payload = payload[(nl + 1)...]
         }
         let byteSkipText = fields["byte skip"] ?? fields["byteskip"] ?? "0"
@@ -116,9 +123,17 @@ public enum NRRD {
             }
             voxels = StoredVoxels(bytes: bytes, offset: offset, count: count, type: type, order: order)
         case "ascii", "text", "txt":
-            let numbers = String(decoding: payload, as: UTF8.self)
+            let tokens = String(decoding: payload, as: UTF8.self)
                 .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "," })
-                .compactMap { Double($0) }
+            var numbers: [Double] = []
+            numbers.reserveCapacity(min(count, tokens.count))
+            for (index, token) in tokens.prefix(count).enumerated() {
+                // A value must be a number, and a finite whole one for an integer type.
+                guard let value = Double(token), type.isFloatingPoint || (value.isFinite && value == value.rounded()) else {
+                    throw ImageIOError(dataPath, "ASCII value \(index + 1) ('\(token.prefix(20))') is not a \(type.rawValue)")
+                }
+                numbers.append(value)
+            }
             guard numbers.count >= count else {
                 throw ImageIOError(dataPath, "truncated: \(count) ASCII values expected, \(numbers.count) found")
             }
@@ -137,8 +152,13 @@ public enum NRRD {
         throws -> ([Double], [Double], SIMD3<Double>) {
         let space = (fields["space"] ?? "").lowercased()
         // Sign of x and y to go from the file's space to LPS.
-        let toLPS: [Double] = (space == "right-anterior-superior" || space == "ras") ? [-1, -1, 1]
-            : (space == "left-anterior-superior" || space == "las") ? [1, -1, 1] : [1, 1, 1]
+        let toLPS: [Double]
+        switch space {
+        case "right-anterior-superior", "ras": toLPS = [-1, -1, 1]
+        case "left-anterior-superior", "las": toLPS = [1, -1, 1]
+        case "left-posterior-superior", "lps", "", "3d-right-handed", "3d-left-handed": toLPS = [1, 1, 1]
+        case let other: throw ImageIOError(path, "unknown NRRD space '\(other)'")
+        }
         var spacing = [Double](repeating: 1, count: 3)
         var direction = ImageGeometry.identityDirection
         if let text = fields["space directions"] {
@@ -154,6 +174,12 @@ public enum NRRD {
                 guard norm > 0, norm.isFinite else { continue }
                 for r in 0..<3 { direction[3 * r + axis] = toLPS[r] * v[r] / norm }
             }
+            // The axes must span space: a determinant near 0 means two (nearly) parallel axes.
+            let d = direction
+            let determinant = d[0] * (d[4] * d[8] - d[5] * d[7]) - d[1] * (d[3] * d[8] - d[5] * d[6]) + d[2] * (d[3] * d[7] - d[4] * d[6])
+            guard abs(determinant) > 1e-3 else {
+                throw ImageIOError(path, "\"space directions\" are not linearly independent (\(text))")
+            }
         } else if let text = fields["spacings"] {
             let values = text.split(separator: " ").map { Double($0) ?? .nan }
             for axis in 0..<min(dimension, values.count) { spacing[axis] = values[axis] }
@@ -163,6 +189,7 @@ public enum NRRD {
             guard let v = try parseVectors(text, path: path, field: "space origin").first ?? nil, v.count == 3 else {
                 throw ImageIOError(path, "malformed \"space origin\"")
             }
+            guard v.allSatisfy(\.isFinite) else { throw ImageIOError(path, "malformed \"space origin\" (not finite)") }
             origin = SIMD3(toLPS[0] * v[0], toLPS[1] * v[1], toLPS[2] * v[2])
         }
         return (spacing, direction, origin)
@@ -173,6 +200,9 @@ public enum NRRD {
         var result: [[Double]?] = []
         for token in text.split(separator: " ") where !token.isEmpty {
             if token == "none" { result.append(nil); continue }
+            guard token.hasPrefix("("), token.hasSuffix(")") else {
+                throw ImageIOError(path, "malformed \"\(field)\" value \"\(text)\" (vectors are written (x,y,z))")
+            }
             let inner = token.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
             let numbers = inner.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard numbers.allSatisfy({ $0 != nil }) else { throw ImageIOError(path, "malformed \"\(field)\" value \"\(text)\"") }

@@ -67,6 +67,7 @@ struct ExtractCommand: ParsableCommand {
             if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         } else {
             guard image != nil, mask != nil else { throw ValidationError("give --image and --mask, or --cases") }
+            guard image != "", mask != "" else { throw ValidationError("--image and --mask must not be empty") }
             guard jobs == nil, format == .csv else { throw ValidationError("--jobs and --format apply to --cases") }
         }
     }

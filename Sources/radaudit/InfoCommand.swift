@@ -49,7 +49,10 @@ struct InfoCommand: ParsableCommand {
                               mean: sum / Double(loaded.volume.voxels.count))
         switch format {
         case .json:
-            print(String(decoding: try JSONEncoder.radaudit().encode(summary), as: UTF8.self))
+            // A float image may hold NaN or infinities: written as the strings "NaN", "inf", "-inf".
+            let encoder = JSONEncoder.radaudit()
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         case .text:
             func list(_ v: [Double]) -> String { v.map { TableOutput.format($0) }.joined(separator: " ") }
             print("""

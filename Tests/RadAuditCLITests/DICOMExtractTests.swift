@@ -116,10 +116,14 @@ private func failure(_ arguments: [String]) throws -> CLIRun {
                        to: directory.appendingPathComponent("CT_small.dcm"))
     let run = try failure(["info", directory.path])
     #expect(run.stderr.contains("2 DICOM series found") && run.stderr.contains("--series"), "\(run.stderr)")
-    // Each series is listed as "<UID> (<modality>, <files>, <images>) <description>".
-    let line = try #require(run.stderr.split(separator: "\n").first { $0.contains("5 image(s)") }, "\(run.stderr)")
-    let uid = String(line.split(separator: " ")[0])
-    let chosen = try CLI.run(["info", directory.path, "--series", uid, "--format", "json"])
+    // One line; each series listed as "<key> (series number N): <modality>, <files>, <images>", "; "-separated, and
+    // chosen by that key (the UID never reaches an output).
+    #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+    let listing = try #require(run.stderr.components(separatedBy: "(--series): ").last)
+    let entry = try #require(listing.components(separatedBy: "; ").first { $0.contains("5 image(s)") }, "\(run.stderr)")
+    let key = String(entry.trimmingCharacters(in: .whitespaces).split(separator: " ")[0])
+    #expect(key.count == 16, "\(entry)")
+    let chosen = try CLI.run(["info", directory.path, "--series", key, "--format", "json"])
     #expect(chosen.status == 0, "\(chosen.stderr)")
     let json = try JSONSerialization.jsonObject(with: Data(chosen.stdout.utf8)) as! [String: Any]
     #expect(json["size"] as? [Int] == [16, 16, 5])

@@ -84,11 +84,13 @@ func dicomFiles(in directory: String) throws -> [String] {
     #expect {
         try ImageFile.load(path)
     } throws: { error in
+        // Each series is listed by its key, never by its UID (an identifier the PS3.15 Basic Profile keeps out of outputs).
         let text = "\(error)"
-        return text.contains("2 DICOM series") && scan.series.allSatisfy { text.contains($0.seriesInstanceUID) }
+        return text.contains("2 DICOM series") && scan.series.allSatisfy { text.contains($0.key) && !text.contains($0.seriesInstanceUID) }
     }
     let ct5N = try #require(scan.series.first { $0.headers.count == 5 })
     #expect(try ImageFile.load(path, series: ct5N.seriesInstanceUID).volume.size.z == 5)
+    #expect(try ImageFile.load(path, series: ct5N.key).volume.size.z == 5)
     #expect(throws: ImageIOError.self) { try ImageFile.load(path, series: "1.2.3") }
 }
 

@@ -51,7 +51,19 @@ public struct DICOMSeries: Sendable {
             let frameCount = d.frameCount
             // Checked before a record is made for every frame: NumberOfFrames is only a header field.
             _ = try ImageLimits.voxelCount([columns, rows, frameCount], path: header.path)
+            for (tag, name) in [(DICOMTag.rescaleSlope, "RescaleSlope"), (.rescaleIntercept, "RescaleIntercept"),
+                                (.pixelSpacing, "PixelSpacing")] {
+                guard let text = d.string(tag) else { continue }
+                let values = d.numbers(tag)
+                guard !values.isEmpty, values.allSatisfy(\.isFinite) else {
+                    throw ImageIOError(header.path, "\(name) \"\(text.prefix(40))\" is not a finite number")
+                }
+            }
             for frame in ImageFrame.frames(of: d, frameCount: frameCount) {
+                guard frame.slope.isFinite, frame.intercept.isFinite, frame.slope != 0 else {
+                    throw ImageIOError(header.path, "frame \(frame.frame + 1): RescaleSlope \(frame.slope) / RescaleIntercept "
+                                       + "\(frame.intercept) do not map stored values to finite, distinct numbers")
+                }
                 let label = frameCount > 1 ? "\(header.path) frame \(frame.frame + 1)" : header.path
                 slices.append(SliceStack.Slice(plane: frame.plane, pixelSpacing: d.numbers(.pixelSpacing),
                                                sliceSpacing: frame.sliceSpacing,
@@ -154,21 +166,24 @@ public struct DICOMSeriesScan: Sendable {
     ///   chosen; the message lists the series.
     public func select(_ uid: String?) throws -> DICOMSeries {
         let place = paths.joined(separator: ", ")
-        let listing = series.map { "  " + $0.summary }.joined(separator: "\n")
+        let listing = series.map(\.summary).joined(separator: "; ")
         if let uid {
             guard let chosen = series.first(where: { $0.seriesInstanceUID == uid || $0.key == uid }) else {
-                throw ImageIOError(place, "no series with this UID or key; series present:\n" + (listing.isEmpty ? "  (none)" : listing))
+                throw ImageIOError(place, "no series with this UID or key; series present: " + (listing.isEmpty ? "none" : listing))
             }
             return chosen
         }
         switch series.count {
         case 0:
-            let skipped = notes.prefix(5).map { "  " + $0 }.joined(separator: "\n")
-            throw ImageIOError(place, "no DICOM image found" + (skipped.isEmpty ? "" : "\n" + skipped))
+            // One line: a single unreadable file says why; a directory says how many files it skipped and the first reason.
+            if paths.count == 1, notes.count == 1, let note = notes.first {
+                throw ImageIOError(place, "no DICOM image found: " + note.replacingOccurrences(of: "skipped \(place): ", with: ""))
+            }
+            throw ImageIOError(place, "no DICOM image found" + (notes.first.map { " (\(notes.count) file(s) skipped; first: \($0))" } ?? ""))
         case 1:
             return series[0]
         default:
-            throw ImageIOError(place, "\(series.count) DICOM series found; choose one by its key or SeriesInstanceUID (--series):\n" + listing)
+            throw ImageIOError(place, "\(series.count) DICOM series found; choose one by its key or SeriesInstanceUID (--series): " + listing)
         }
     }
 

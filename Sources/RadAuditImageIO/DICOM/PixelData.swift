@@ -89,6 +89,9 @@ public struct PixelData: Sendable {
         }
         switch element.value {
         case .bytes(let bytes):
+            guard file.transferSyntax != .rleLossless else {
+                throw ImageIOError(path, "the RLE Lossless transfer syntax needs encapsulated pixel data; this file's is native")
+            }
             let needed = (rows * columns * frames * bitsAllocated + 7) / 8
             guard bytes.count >= needed else {
                 throw ImageIOError(path, "truncated pixel data: \(rows)×\(columns)×\(frames) pixels of \(bitsAllocated) bits "

@@ -44,7 +44,10 @@ public struct RTStructureSet: Sendable {
                     ? stride(from: 0, to: values.count, by: 3).map { SIMD3(values[$0], values[$0 + 1], values[$0 + 2]) } : []
                 let corruption = values.count % 3 != 0 ? "ContourData holds \(values.count) numbers, not x/y/z triplets"
                     : values.allSatisfy(\.isFinite) ? nil : "ContourData holds NaN or infinite coordinates"
-                return Contour(geometricType: contour.string(.contourGeometricType) ?? "CLOSED_PLANAR", points: points,
+                // An absent geometric type is read as CLOSED_PLANAR (older exports leave it out); an empty one is kept
+                // as it is, so that the contour is skipped with a note rather than filled on a guess.
+                return Contour(geometricType: contour.contains(.contourGeometricType)
+                                   ? contour.string(.contourGeometricType) ?? "" : "CLOSED_PLANAR", points: points,
                                corruption: corruption)
             }
         }
@@ -68,7 +71,12 @@ public struct RTStructureSet: Sendable {
             return numbered
         }
         if let name {
-            if let exact = rois.first(where: { $0.name == name }) { return exact }
+            let exact = rois.filter { $0.name == name }
+            if exact.count > 1 {
+                throw ImageIOError(path, "\(exact.count) ROIs are named \"\(name)\" (numbers \(exact.map { String($0.number) }.joined(separator: ", "))); "
+                                   + "choose one by number (--label)")
+            }
+            if let exact = exact.first { return exact }
             let folded = rois.filter { $0.name.lowercased() == name.lowercased() }
             if folded.count == 1 { return folded[0] }
             throw ImageIOError(path, "no ROI named \"\(name)\"; ROIs present: \(names.isEmpty ? "none" : names)")
@@ -107,7 +115,7 @@ public struct RTStructureSet: Sendable {
         for (number, contour) in roi.contours.enumerated() {
             let label = "\(path): ROI \"\(roi.name)\" contour \(number + 1)"
             guard contour.geometricType == "CLOSED_PLANAR" else {
-                notes.append("\(label): \(contour.geometricType) contour ignored (only CLOSED_PLANAR encloses voxels)")
+                notes.append("\(label): \(contour.geometricType.isEmpty ? "a contour without ContourGeometricType" : contour.geometricType + " contour") ignored (only CLOSED_PLANAR encloses voxels)")
                 continue
             }
             rasteriser.fill(contour.points, label: label)

@@ -23,11 +23,13 @@ enum CLI {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ arguments: [String], input: String? = nil) throws -> CLIRun {
+    /// Runs `radaudit arguments` in `directory` (default: the repository root); a run killed by a signal has the
+    /// negated signal number as its status.
+    static func run(_ arguments: [String], input: String? = nil, in directory: URL = repository) throws -> CLIRun {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = repository
+        process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -44,7 +46,7 @@ enum CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return CLIRun(status: process.terminationStatus,
+        return CLIRun(status: process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }

@@ -21,21 +21,7 @@ private func findings() throws -> [Finding] {
 
 /// Runs `radaudit argv` in the corpus directory with outputs under `scratch`.
 private func run(_ argv: [String], scratch: URL) throws -> CLIRun {
-    let arguments = argv.map { $0.replacingOccurrences(of: "/tmp/radaudit-fuzz-crashers", with: scratch.path) }
-    let process = Process()
-    process.executableURL = CLI.executable
-    process.arguments = arguments
-    process.currentDirectoryURL = corpus
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLIRun(status: process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus,
-                  stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    try CLI.run(argv.map { $0.replacingOccurrences(of: "/tmp/radaudit-fuzz-crashers", with: scratch.path) }, in: corpus)
 }
 
 @Test func everyFuzzFindingIsAOneLineErrorOrAnHonestSuccess() throws {

@@ -942,6 +942,9 @@ def gen_nrrd(c, rng, count):
         elif name == "space-unknown":
             v = rng.choice(["scanner-xyz", "3D-right-handed", "banana", "left-posterior-superior-time"])
             fields, params = setf(fields, "space", v), {"space": v}
+            # 3D-right-handed is a valid NRRD space without anatomical orientation: read as it is.
+            if v == "3D-right-handed":
+                det, ons = False, "finite"
         elif name == "data-truncated":
             cut = rng.choice([1, 2, rng.randint(1, len(vox))])
             payload = vox[:len(vox) - cut]

@@ -56,6 +56,7 @@ public struct AuditTables: Sendable {
         errors = []
         cases = []
         inputs = []
+        var interner = StringInterner()
         for directory in directories {
             let base = URL(fileURLWithPath: directory)
             func load<Row>(_ name: String, _ columns: [String], _ row: (CSVRow) throws -> Row) throws -> [Row] {
@@ -65,7 +66,7 @@ public struct AuditTables: Sendable {
                     throw CohortError(description: error.description)
                 }
             }
-            features += try load("features.csv", FeatureValue.columns, FeatureValue.init)
+            features += try load("features.csv", FeatureValue.columns) { try FeatureValue(row: $0, interning: &interner) }
             variants += try load("variants.csv", VariantRecord.columns, VariantRecord.init)
             errors += try load("errors.csv", CaseError.columns, CaseError.init)
             cases += try load("cases.csv", CaseDiagnostics.columns, CaseDiagnostics.init)
@@ -84,9 +85,10 @@ public struct AuditTables: Sendable {
         }
         // Back into cohort order (a stable sort keeps the variant and feature order within each case).
         let position = Dictionary(variants.map { ($0.caseID, $0.casePosition) }, uniquingKeysWith: { a, _ in a })
+        // Indices are sorted, not the rows, so that a large table is not copied twice.
         func order<T>(_ rows: [T], _ caseID: (T) -> String) -> [T] {
-            rows.enumerated().sorted { (position[caseID($0.element)] ?? 0, $0.offset) < (position[caseID($1.element)] ?? 0, $1.offset) }
-                .map(\.element)
+            let keys = rows.map { position[caseID($0)] ?? 0 }
+            return rows.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }.map { rows[$0] }
         }
         features = order(features, \.caseID)
         variants = order(variants, \.caseID)
@@ -130,8 +132,10 @@ public struct AuditTables: Sendable {
         let nameColumn = names == nil ? [] : ["pyradiomics_name"]
         @Sendable func name(_ key: FeatureKey) -> [String] { names.map { [$0[key] ?? ""] } ?? [] }
         let (_, stability) = try concurrently(width: concurrency, {
-            try put("features.csv", FeatureValue.columns(filtered: filtered) + nameColumn,
-                    features.map { $0.fields(filtered: filtered) + name($0.key) })
+            // Rendered row by row: the largest table is never held as an array of every row's fields.
+            try AtomicFile.write(CSVTable.render(header: FeatureValue.columns(filtered: filtered) + nameColumn,
+                                                 rows: features.lazy.map { $0.fields(filtered: filtered) + name($0.key) }),
+                                 to: base.appendingPathComponent("features.csv").path)
         }, {
             let stability = StabilityAnalysis.analyse(features, settings: settings)
             try put("stability.csv", StabilityResult.columns(filtered: filtered) + nameColumn,

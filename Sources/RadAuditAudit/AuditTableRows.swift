@@ -117,10 +117,18 @@ public struct FeatureValue: Sendable, Hashable {
     }
 
     init(row: CSVRow) throws {
-        self.init(caseID: try row.text("case_id"), variantID: try row.text("variant_id"),
-                  perturbation: try row.text("perturbation"), family: try row.text("family"), feature: try row.text("feature"),
-                  ibsiCode: row.optional("ibsi_code") ?? "", aggregation: row.optional("aggregation") ?? "",
-                  value: try row.number("value"), filter: row.optional("filter") ?? "none")
+        var interner = StringInterner()
+        try self.init(row: row, interning: &interner)
+    }
+
+    /// A row whose repeated texts (ids, names, codes) share one copy per distinct value through `interner`: a
+    /// merge of many shards holds millions of rows with a few hundred distinct names.
+    init(row: CSVRow, interning interner: inout StringInterner) throws {
+        self.init(caseID: interner.intern(try row.text("case_id")), variantID: interner.intern(try row.text("variant_id")),
+                  perturbation: interner.intern(try row.text("perturbation")), family: interner.intern(try row.text("family")),
+                  feature: interner.intern(try row.text("feature")), ibsiCode: interner.intern(row.optional("ibsi_code") ?? ""),
+                  aggregation: interner.intern(row.optional("aggregation") ?? ""), value: try row.number("value"),
+                  filter: interner.intern(row.optional("filter") ?? "none"))
     }
 
     /// The feature this value belongs to, without case and variant.
@@ -294,3 +302,15 @@ public struct CaseError: Sendable, Hashable {
     }
 }
 
+
+/// One shared copy of each distinct string: interning the repeated cells of a large table keeps one heap buffer per
+/// distinct text instead of one per cell.
+struct StringInterner {
+    private var table: [String: String] = [:]
+
+    mutating func intern(_ text: String) -> String {
+        if let shared = table[text] { return shared }
+        table[text] = text
+        return text
+    }
+}

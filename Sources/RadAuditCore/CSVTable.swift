@@ -8,16 +8,19 @@ import Foundation
 public enum CSVTable {
     /// CSV text of a header and rows, newline-terminated. A field is quoted when it holds a double quote (doubled
     /// inside), a comma, CR or LF.
-    public static func render(header: [String], rows: [[String]]) -> String {
+    /// `rows` may be lazy: a large table is then rendered row by row without an array of every row's fields.
+    public static func render<Rows: Sequence>(header: [String], rows: Rows) -> String where Rows.Element == [String] {
         var text = ""
-        text.reserveCapacity(64 * (rows.count + 1))
-        for row in CollectionOfOne(header) + rows {
+        text.reserveCapacity(64 * (rows.underestimatedCount + 1))
+        func append(_ row: [String]) {
             for (index, field) in row.enumerated() {
                 if index > 0 { text.append(",") }
                 appendField(field, to: &text)
             }
             text.append("\n")
         }
+        append(header)
+        for row in rows { append(row) }
         return text
     }
 

@@ -36,7 +36,7 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "RadAuditConcurrency"),
         .target(name: "RadAuditImageIO", dependencies: ["CZlib", "RadAuditCore"]),
-        .target(name: "RadAuditPreprocessing", dependencies: ["RadAuditImageIO"]),
+        .target(name: "RadAuditPreprocessing", dependencies: ["RadAuditCore", "RadAuditImageIO"]),
         // Filters are optimised in debug builds too: the IBSI 2 response maps the tests check would take minutes unoptimised.
         .target(name: "RadAuditFilters", dependencies: ["RadAuditConcurrency", "RadAuditCore"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),

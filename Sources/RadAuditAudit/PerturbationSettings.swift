@@ -199,12 +199,12 @@ public struct ProtocolPerturbations: Sendable, Hashable, Decodable {
         guard count <= Double(Self.maximumVariants) else {
             throw DecodingError.dataCorruptedError(forKey: CodingKeys.allCases.first { c.contains($0) } ?? .noise, in: c,
                 debugDescription: "the perturbations ask for \(Number.format(count)) variants per case; at most "
-                    + "\(Self.maximumVariants) are allowed (each is a full extraction of every case)")
+                    + "\(Self.maximumVariants) are allowed (each is a full extraction of every case; \(ResourceLimit.variants.hint))")
         }
     }
 
     /// The most variants per case a protocol may ask for (original included): each is one extraction of every case.
-    public static let maximumVariants = 10_000
+    public static var maximumVariants: Int { ResourceLimit.variants.value }
 
     /// Variants per case, original included, counted without overflow (as a Double).
     public var variantCount: Double {

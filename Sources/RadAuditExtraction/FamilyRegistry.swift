@@ -19,8 +19,8 @@ struct FamilyInputs: Sendable {
 /// features follow from the extraction's inputs and settings. A new family adds its case here, its file under
 /// `RadAuditFeatures`, and its case (with code, abbreviation and name) in `FeatureFamily`.
 enum FamilyRegistry {
-    /// The most grey levels a texture matrix may have: a GLCM of N_g² cells then stays within 128 MiB per direction.
-    static let maximumTextureLevels = 4096
+    /// The most grey levels a texture matrix may have (``ResourceLimit/textureLevels``).
+    static var maximumTextureLevels: Int { ResourceLimit.textureLevels.value }
 
     /// The discretisation `family` needs under `settings`; nil when it uses the intensities themselves.
     static func discretisation(for family: FeatureFamily, settings: ExtractionSettings) -> DiscretisationMethod? {
@@ -41,7 +41,7 @@ enum FamilyRegistry {
         let texture = inputs.discretised[settings.discretisation.texture]
         if family.isTexture, let levels = texture?.levelCount, levels > maximumTextureLevels {
             throw ExtractionError("the texture discretisation gives \(levels) grey levels; texture matrices (up to N_g² "
-                                  + "cells) are limited to \(maximumTextureLevels): use a larger bin width or fewer bins")
+                                  + "cells) are limited to \(maximumTextureLevels): use a larger bin width or fewer bins, or \(ResourceLimit.textureLevels.hint)")
         }
         switch family {
         case .morphology:
@@ -86,7 +86,8 @@ enum FamilyRegistry {
             // Steps of 1 over the range: as many intensities as a discretisation may have grey levels.
             guard highest - lowest < Double(Discretisation.maximumLevels) else {
                 throw ExtractionError("the intensity-volume histogram (ivh: none, steps of 1) would span \(Number.format(highest - lowest)) "
-                                      + "intensities; at most \(Discretisation.maximumLevels) are allowed: use ivh: {method: fixed_bin_number}")
+                                      + "intensities; at most \(Discretisation.maximumLevels) are allowed: use ivh: {method: fixed_bin_number}, or "
+                                      + ResourceLimit.greyLevels.hint)
             }
             return IntensityVolumeHistogramFeatures.compute(values, lowest: lowest, highest: highest, step: 1)
         case .fixedBinSize(let width):

@@ -1,3 +1,4 @@
+import RadAuditCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -59,7 +60,7 @@ public struct FilterSettings: Sendable, Hashable {
     }
 
     /// The largest kernel radius, in voxels along one axis, a filter may have.
-    public static let maximumKernelRadius = 4096
+    public static var maximumKernelRadius: Int { ResourceLimit.kernelRadius.value }
 
     /// Voxels per axis beyond a region that its response inside the region reads (nil: the whole grid, for the
     /// filters computed by FFT over the grid).
@@ -97,7 +98,7 @@ public struct FilterSettings: Sendable, Hashable {
         // A kernel longer than this along an axis is refused before it is built (its taps alone would fill memory).
         if let margin = margin(spacing: spacing), let widest = [margin.x, margin.y, margin.z].max(), widest > Self.maximumKernelRadius {
             throw FilterError("the kernel would reach \(widest) voxels from its centre along an axis; at most "
-                              + "\(Self.maximumKernelRadius) are allowed (smaller sigma_mm, truncate or energy_distance)")
+                              + "\(Self.maximumKernelRadius) are allowed (smaller sigma_mm, truncate or energy_distance, or \(ResourceLimit.kernelRadius.hint))")
         }
         let filteredAxes = is3D ? [0, 1, 2] : [0, 1]
         switch filter {

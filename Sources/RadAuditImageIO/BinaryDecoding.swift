@@ -1,4 +1,5 @@
 import Foundation
+import RadAuditCore
 
 /// Byte order of stored numbers.
 public enum ByteOrder: Sendable {
@@ -87,10 +88,7 @@ enum ImageLimits {
     /// Largest voxel count a reader accepts, to refuse absurd headers before allocating: 2³² voxels by default (a
     /// header that claims more than its data holds is refused as truncated first, wherever the data length is known);
     /// `RADAUDIT_MAX_VOXELS` lowers or raises it.
-    static let maximumVoxelCount: Int = {
-        if let text = ProcessInfo.processInfo.environment["RADAUDIT_MAX_VOXELS"], let value = Int(text), value > 0 { return value }
-        return 1 << 32
-    }()
+    static var maximumVoxelCount: Int { ResourceLimit.voxels.value }
 
     /// Validates grid dimensions and returns the voxel count.
     static func voxelCount(_ dims: [Int], path: String) throws -> Int {
@@ -102,7 +100,7 @@ enum ImageLimits {
             let (product, overflow) = count.multipliedReportingOverflow(by: n)
             guard !overflow, product <= maximumVoxelCount else {
                 throw ImageIOError(path, "grid \(dims.map(String.init).joined(separator: "×")) is absurdly large "
-                                   + "(more than \(maximumVoxelCount) voxels; set RADAUDIT_MAX_VOXELS to raise the limit)")
+                                   + "(more than \(maximumVoxelCount) voxels; \(ResourceLimit.voxels.hint))")
             }
             count = product
         }

@@ -1,3 +1,4 @@
+import RadAuditCore
 import RadAuditImageIO
 
 /// IBSI intensity discretisation (4R0B): maps the intensities of the intensity mask onto grey levels 1…N_g.
@@ -12,7 +13,7 @@ public enum Discretisation: Hashable, Sendable {
     case fixedBinSize(width: Double, lowerBound: Double?)
 
     /// The most grey levels a discretisation may produce (the intensity histogram has one bin per level).
-    public static let maximumLevels = 1 << 20
+    public static var maximumLevels: Int { ResourceLimit.greyLevels.value }
 
     /// Grey levels of `region`'s intensity mask (0 outside it).
     ///
@@ -39,12 +40,12 @@ public enum Discretisation: Hashable, Sendable {
                 levels[i] = Int32(v)
             }
             guard maximum <= Double(Self.maximumLevels) else {
-                throw PreprocessingError("discretisation 'none' finds grey level \(maximum); at most \(Self.maximumLevels) are allowed")
+                throw PreprocessingError("discretisation 'none' finds grey level \(maximum); at most \(Self.maximumLevels) are allowed (\(ResourceLimit.greyLevels.hint))")
             }
             levelCount = Int(maximum)
         case .fixedBinNumber(let bins):
             guard bins >= 1, bins <= Self.maximumLevels else {
-                throw PreprocessingError("fixed bin number must be 1 to \(Self.maximumLevels), got \(bins)")
+                throw PreprocessingError("fixed bin number must be 1 to \(Self.maximumLevels), got \(bins) (\(ResourceLimit.greyLevels.hint))")
             }
             let range = maximum - minimum
             for i in values.indices where inside[i] {
@@ -59,7 +60,7 @@ public enum Discretisation: Hashable, Sendable {
             let needed = ((maximum - origin) / width).rounded(.down) + 1
             guard needed <= Double(Self.maximumLevels) else {
                 throw PreprocessingError("bin width \(width) gives \(needed) grey levels for intensities \(origin)…\(maximum); "
-                                         + "at most \(Self.maximumLevels) are allowed: choose a larger width")
+                                         + "at most \(Self.maximumLevels) are allowed: choose a larger width, or \(ResourceLimit.greyLevels.hint)")
             }
             let highest = Int(needed)
             for i in values.indices where inside[i] {

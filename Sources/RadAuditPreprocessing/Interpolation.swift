@@ -1,3 +1,4 @@
+import RadAuditCore
 import Foundation
 import RadAuditImageIO
 
@@ -38,7 +39,7 @@ public struct Interpolation: Hashable, Sendable {
 
     /// Largest part of it that is ever resampled (2²⁷ voxels, 1 GiB as Double): an extraction holds a few copies of
     /// it, which must fit a 24 GB machine.
-    static let maximumWindowVoxelCount = 1 << 27
+    static var maximumWindowVoxelCount: Int { ResourceLimit.windowVoxels.value }
 
     /// The interpolation grid of `geometry` and, per axis, its first point and step in original grid coordinates.
     public func grid(for geometry: ImageGeometry) throws -> (geometry: ImageGeometry, start: SIMD3<Double>, step: SIMD3<Double>) {
@@ -148,7 +149,7 @@ public struct Interpolation: Hashable, Sendable {
         guard voxels <= Self.maximumWindowVoxelCount else {
             throw PreprocessingError("interpolation to \(target.spacing.x)×\(target.spacing.y)×\(target.spacing.z) mm needs "
                                      + "\(window.size) = \(voxels) voxels around the ROI; at most \(Self.maximumWindowVoxelCount) "
-                                     + "(1 GiB per copy) are allowed: choose a coarser spacing")
+                                     + "are allowed: choose a coarser spacing, or \(ResourceLimit.windowVoxels.hint)")
         }
         // Crop the source to what the window needs (positions in the full grid, then in the given part of it).
         let needed = try sourceBox(for: window, of: full, margin: Self.sourceMargin(kernel))

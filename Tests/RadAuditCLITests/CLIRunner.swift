@@ -25,11 +25,15 @@ enum CLI {
 
     /// Runs `radaudit arguments` in `directory` (default: the repository root); a run killed by a signal has the
     /// negated signal number as its status.
-    static func run(_ arguments: [String], input: String? = nil, in directory: URL = repository) throws -> CLIRun {
+    static func run(_ arguments: [String], input: String? = nil, in directory: URL = repository,
+                    environment: [String: String] = [:]) throws -> CLIRun {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

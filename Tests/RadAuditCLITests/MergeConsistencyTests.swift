@@ -42,3 +42,28 @@ import Testing
     let record = try String(contentsOfFile: merged + "/run.json", encoding: .utf8)
     #expect(record.contains("\"protocolSHA256\"") && !record.contains("\"shard\""))
 }
+
+/// Each resource limit has a default and an environment variable that changes it; a refusal names the variable.
+@Test func resourceLimitsAreRaisedOrLoweredByTheirVariable() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let protocolPath = directory.appendingPathComponent("p.yaml").path
+    try """
+        extraction:
+          families: [intensity_statistics]
+        perturbations:
+          noise: {repetitions: 20, sigma: 10}
+        """.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("out").path
+    let refused = try CLI.run(["audit", "--protocol", protocolPath, "--cases", "fixtures/cohort/cases.csv", "--output", output],
+                              environment: ["RADAUDIT_MAX_VARIANTS": "10"])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("21 variants per case; at most 10 are allowed") && refused.stderr.contains("set RADAUDIT_MAX_VARIANTS to raise it"),
+            "\(refused.stderr)")
+    let lowered = try CLI.run(["extract", "--image", "fixtures/cohort/case1_image.nii.gz", "--mask", "fixtures/cohort/case1_mask.nii.gz"],
+                              environment: ["RADAUDIT_MAX_TEXTURE_LEVELS": "8"])
+    #expect(lowered.status == 1 && lowered.stderr.contains("set RADAUDIT_MAX_TEXTURE_LEVELS to raise it"), "\(lowered.stderr)")
+    let kernel = try CLI.run(["extract", "--image", "fixtures/cohort/case1_image.nii.gz", "--mask", "fixtures/cohort/case1_mask.nii.gz",
+                              "--protocol", "fixtures/fuzz-crashers/protocol-log-sigma-huge.yaml"])
+    #expect(kernel.status == 1 && kernel.stderr.contains("set RADAUDIT_MAX_KERNEL_RADIUS to raise it"), "\(kernel.stderr)")
+}

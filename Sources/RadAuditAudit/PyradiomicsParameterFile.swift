@@ -93,9 +93,8 @@ private struct Converter {
                  "# Features follow pyradiomics' conventions (docs/pyradiomics.md); comments mark settings whose meaning changes.",
                  "name: \(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent) (pyradiomics parameters)",
                  "extraction:", "  conventions: pyradiomics"]
-        try convertSettings(settings)
-        featureClassNode = top["featureClass"]
-        try convertImageTypes(top["imageType"])
+        let pyradiomics = try convertSettings(settings)
+        try convertImageTypes(top["imageType"], featureClass: top["featureClass"], pyradiomics: pyradiomics)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -110,7 +109,8 @@ private struct Converter {
         "enableCExtensions",
     ]
 
-    mutating func convertSettings(_ s: [String: Node]) throws {
+    /// Writes the extraction settings `s` stand for; returns the lines of the `pyradiomics:` block they ask for.
+    mutating func convertSettings(_ s: [String: Node]) throws -> [String] {
         for (key, node) in s.sorted(by: { $0.key < $1.key }) where !Self.knownSettings.contains(key) {
             throw refuse(node, "setting.\(key)", "unknown pyradiomics setting")
         }
@@ -241,10 +241,8 @@ private struct Converter {
         for (key, note) in notes where value(key) != nil {
             lines.append("  # \(key): \(note)")
         }
-        pyradiomicsBlock = pyradiomics
+        return pyradiomics
     }
-
-    var pyradiomicsBlock: [String] = []
 
     // MARK: imageType and featureClass
 
@@ -254,11 +252,12 @@ private struct Converter {
         ("glrlm", ["glrlm"]), ("glszm", ["glszm"]), ("gldm", ["ngldm"]), ("ngtdm", ["ngtdm"]),
     ]
 
-    mutating func convertImageTypes(_ imageType: Node?) throws {
+    /// Writes the families, the filters and the `pyradiomics:` block (`pyradiomics`, plus the feature lists).
+    mutating func convertImageTypes(_ imageType: Node?, featureClass: Node?, pyradiomics: [String]) throws {
         // Feature classes (all of them, as pyradiomics, when the section is missing).
         var enabled: [String] = Self.classes.map(\.name)
         var lists: [String: [String]] = [:]
-        if let node = featureClassNode, !isNull(node) {
+        if let node = featureClass, !isNull(node) {
             guard let mapping = node.mapping else { throw refuse(node, "featureClass", "expected a mapping") }
             enabled = []
             for (key, value) in mapping {
@@ -271,7 +270,7 @@ private struct Converter {
                 if !isNull(value) {
                     guard let sequence = value.sequence else { throw refuse(value, "featureClass.\(name)", "expected a list of features") }
                     let features = sequence.compactMap { $0.string }
-                    let known = Set(PyradiomicsFeatureNameLookup.features(of: name))
+                    let known = Set(PyradiomicsFeatureName.all.filter { $0.featureClass == name }.map(\.feature))
                     if let unknown = features.first(where: { !known.contains($0) }) {
                         throw refuse(value, "featureClass.\(name)", "'\(unknown)' is not a pyradiomics \(name) feature RadAudit computes")
                     }
@@ -361,7 +360,7 @@ private struct Converter {
             lines.append("  filters:")
             lines += filters.map { "    - \($0)" }
         }
-        var block = pyradiomicsBlock
+        var block = pyradiomics
         if !lists.isEmpty {
             block.append("features:   # featureClass lists: the features written under pyradiomics names")
             for (name, features) in lists.sorted(by: { $0.key < $1.key }) {
@@ -374,17 +373,9 @@ private struct Converter {
         }
     }
 
-    var featureClassNode: Node?
 
     /// Python's `str(float)` of a sigma: `1.0`, `2.5` (pyradiomics' image type names).
     static func pythonFloat(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? "\(Int(value)).0" : Number.format(value)
-    }
-}
-
-/// The pyradiomics feature names of a class, for checking `featureClass` lists.
-enum PyradiomicsFeatureNameLookup {
-    static func features(of featureClass: String) -> [String] {
-        PyradiomicsFeatureName.all.filter { $0.featureClass == featureClass }.map(\.feature)
     }
 }

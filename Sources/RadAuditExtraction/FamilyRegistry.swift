@@ -45,7 +45,7 @@ enum FamilyRegistry {
         }
         switch family {
         case .morphology:
-            return MorphologicalFeatures.shape(inputs.region)
+            return MorphologicalFeatures.shape(inputs.region, planeDiameters: settings.conventions != nil)
         case .localIntensity:
             return LocalIntensityFeatures.compute(inputs.padded)
         case .intensityStatistics:
@@ -57,7 +57,8 @@ enum FamilyRegistry {
             return try intensityVolumeHistogram(inputs.intensities, settings: settings,
                                             discretised: inputs.discretised[settings.discretisation.ivh])
         case .glcm:
-            return GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance)
+            return GreyLevelCooccurrenceFeatures.compute(texture!, dimensions: dimensions, distance: t.glcmDistance,
+                                                         maximalCorrelation: settings.conventions != nil)
         case .glrlm:
             return GreyLevelRunLengthFeatures.compute(texture!, dimensions: dimensions)
         case .glszm:

@@ -9,7 +9,7 @@ extension FeatureConventions {
     /// The lower edge of the first fixed-size bin: `⌊min X / w⌋ · w` (`imageoperations.getBinEdges`:
     /// `minimum - (minimum % binWidth)`), where IBSI starts the first bin at the re-segmentation lower bound or
     /// at `min X`.
-    func binAnchor(width: Double, intensities: [Double]) -> Double? {
+    static func binAnchor(width: Double, intensities: [Double]) -> Double? {
         intensities.min().map { ($0 / width).rounded(.down) * width }
     }
 
@@ -21,9 +21,10 @@ extension FeatureConventions {
     ///   `physicalCoordinates /= sqrt(Np)`): IBSI's lengths × `√((N − 1)/N)`;
     /// - on a GLCM with one grey level, correlation is 1 and information correlation 1 is 0, where IBSI leaves
     ///   them undefined (`glcm.getCorrelationFeatureValue`, `getImc1FeatureValue`);
-    /// - `extra` (the maximum 2D diameters and the maximal correlation coefficient) is placed after its family.
-    func adjusted(_ features: [Feature], intensities: [Double], voxelVolume: Double, morphologicalVoxelCount: Int,
-                  extra: [Feature]) -> [Feature] {
+    ///
+    /// The maximum 2D diameters and the maximal correlation coefficient come from their families, which compute them
+    /// from the mesh and the matrices they build anyway.
+    func adjusted(_ features: [Feature], intensities: [Double], voxelVolume: Double, morphologicalVoxelCount: Int) -> [Feature] {
         let shiftedEnergy = intensities.reduce(0.0) { $0 + ($1 + voxelArrayShift) * ($1 + voxelArrayShift) }
         let axisScale = morphologicalVoxelCount > 1
             ? (Double(morphologicalVoxelCount - 1) / Double(morphologicalVoxelCount)).squareRoot() : 1
@@ -48,11 +49,6 @@ extension FeatureConventions {
                 result.append(Feature(family: .intensityStatistics, name: "Intensity standard deviation", code: "",
                                       value: f.value.squareRoot()))
             }
-        }
-        // Each extra feature goes after the last feature of its family and aggregation.
-        for feature in extra {
-            let position = result.lastIndex { $0.family == feature.family && $0.aggregation == feature.aggregation }
-            result.insert(feature, at: position.map { $0 + 1 } ?? result.endIndex)
         }
         return result
     }

@@ -233,43 +233,26 @@ public struct FeatureExtractor: Sendable {
                                   discretised: made)
         // Families are independent: compute them on all cores, then concatenate in IBSI order. Morphology comes
         // first and in two parts, its shape and Moran's I / Geary's C, the two longest computations.
-        var parts = settings.families.flatMap { $0 == .morphology ? [Part.family($0), .spatialAutocorrelation] : [.family($0)] }
-        if settings.conventions != nil {
-            parts += settings.families.compactMap { $0 == .morphology ? .planeDiameters : $0 == .glcm ? .maximalCorrelation : nil }
-        }
-        let computed = try parts.concurrentMap(width: threads) { part in
+        let parts = settings.families.flatMap { $0 == .morphology ? [Part.family($0), .spatialAutocorrelation] : [.family($0)] }
+        let features = try parts.concurrentMap(width: threads) { part in
             switch part {
             case .family(let family):
                 try FamilyRegistry.compute(family, from: inputs)
             case .spatialAutocorrelation: MorphologicalFeatures.spatialAutocorrelation(region)
-            case .planeDiameters: MorphologicalFeatures.maximumPlaneDiameters(region)
-            case .maximalCorrelation:
-                GreyLevelCooccurrenceFeatures.maximalCorrelationCoefficient(
-                    inputs.discretised[settings.discretisation.texture]!, dimensions: Set(settings.texture.dimensions),
-                    distance: settings.texture.glcmDistance)
             }
-        }
-        guard let conventions = settings.conventions else { return computed.flatMap { $0 } }
-        let standard = zip(parts, computed).filter { !$0.0.isPyradiomicsExtra }.flatMap { $0.1 }
-        let extra = zip(parts, computed).filter { $0.0.isPyradiomicsExtra }.flatMap { $0.1 }
+        }.flatMap { $0 }
+        guard let conventions = settings.conventions else { return features }
         let spacing = region.spacing
-        return conventions.adjusted(standard, intensities: intensities, voxelVolume: spacing.x * spacing.y * spacing.z,
-                                    morphologicalVoxelCount: region.morphologicalMask.reduce(0) { $0 + ($1 ? 1 : 0) },
-                                    extra: extra)
+        return conventions.adjusted(features, intensities: intensities, voxelVolume: spacing.x * spacing.y * spacing.z,
+                                    morphologicalVoxelCount: region.morphologicalMask.reduce(0) { $0 + ($1 ? 1 : 0) })
     }
 
     /// A part of the feature computation that may run alongside the others.
-    private enum Part: Sendable, Equatable {
+    private enum Part: Sendable {
         /// A family; morphology without Moran's I and Geary's C.
         case family(FeatureFamily)
         /// Moran's I and Geary's C.
         case spatialAutocorrelation
-        /// pyradiomics' maximum 2D diameters (its conventions only).
-        case planeDiameters
-        /// pyradiomics' maximal correlation coefficient (its conventions only).
-        case maximalCorrelation
-
-        var isPyradiomicsExtra: Bool { self == .planeDiameters || self == .maximalCorrelation }
     }
 
     /// Threads one extraction may use.
@@ -283,8 +266,8 @@ public struct FeatureExtractor: Sendable {
         case .none: .none
         case .fixedBinNumber(let bins): .fixedBinNumber(bins)
         case .fixedBinSize(let width):
-            .fixedBinSize(width: width, lowerBound: settings.conventions.map { $0.binAnchor(width: width, intensities: intensities) }
-                ?? settings.resegmentation?.lower)
+            .fixedBinSize(width: width, lowerBound: settings.conventions == nil ? settings.resegmentation?.lower
+                                                        : FeatureConventions.binAnchor(width: width, intensities: intensities))
         }
     }
 }

@@ -24,7 +24,12 @@ public enum MorphologicalFeatures {
     }
 
     /// The features of shape and of intensity within it: every morphological feature but the last two.
-    public static func shape(_ region: RegionOfInterest) -> [Feature] {
+    ///
+    /// - Parameter planeDiameters: also pyradiomics' maximum 2D diameters (not IBSI features; code empty), last: the
+    ///   largest distance between two mesh vertices of one axial (`Maximum2DDiameterSlice`), coronal (`…Column`)
+    ///   and sagittal (`…Row`) plane of the grid (pyradiomics, `shape.py`; its planes are named after the numpy axes
+    ///   z, y, x), from the same mesh.
+    public static func shape(_ region: RegionOfInterest, planeDiameters: Bool = false) -> [Feature] {
         let shape = RegionMorphology(region)
         let values: [(String, String, Double)] = [
             ("Volume (mesh)", "RNU0", shape.volume),
@@ -51,19 +56,11 @@ public enum MorphologicalFeatures {
             ("Area density (convex hull)", "7T7F", shape.convexHullAreaDensity),
             ("Integrated intensity", "99N0", shape.integratedIntensity),
         ]
-        return values.map { Feature(family: .morphology, name: $0.0, code: $0.1, value: $0.2) }
-    }
-
-    /// pyradiomics' maximum 2D diameters (not IBSI features): the largest distance between two mesh vertices of one
-    /// axial (`Maximum2DDiameterSlice`), coronal (`…Column`) and sagittal (`…Row`) plane of the grid, in that order
-    /// (pyradiomics, `shape.py`; its planes are named after the numpy axes z, y, x).
-    public static func maximumPlaneDiameters(_ region: RegionOfInterest) -> [Feature] {
-        let mesh = MarchingCubes.mesh(of: region.morphologicalMask, size: region.size, spacing: region.spacing)
-        let empty = !region.morphologicalMask.contains(true)
-        return [("axial", 2), ("coronal", 1), ("sagittal", 0)].map { plane, axis in
-            Feature(family: .morphology, name: "Maximum 2D diameter in the \(plane) plane", code: "",
-                    value: empty ? .nan : mesh.maximumDiameter(inPlanesNormalTo: axis))
+        let diameters: [(String, String, Double)] = !planeDiameters ? [] : [("axial", 2), ("coronal", 1), ("sagittal", 0)].map {
+            ("Maximum 2D diameter in the \($0.0) plane", "",
+             shape.morphologicalVoxelCount == 0 ? .nan : shape.mesh.maximumDiameter(inPlanesNormalTo: $0.1))
         }
+        return (values + diameters).map { Feature(family: .morphology, name: $0.0, code: $0.1, value: $0.2) }
     }
 
     /// Moran's I and Geary's C, the last two morphological features: sums over every pair of voxels of the

@@ -18,13 +18,21 @@ public enum GreyLevelCooccurrenceFeatures {
     /// intensity mask; `N_g` is `region.levelCount`. Matrices without pairs are left out of averages (see
     /// `DirectionalTextureAggregation`); features are NaN where undefined.
     ///
-    /// - Parameter distance: Chebyshev distance δ ≥ 1 between paired voxels; the direction vectors are scaled by it.
+    /// - Parameters:
+    ///   - distance: Chebyshev distance δ ≥ 1 between paired voxels; the direction vectors are scaled by it.
+    ///   - maximalCorrelation: also pyradiomics' maximal correlation coefficient (not IBSI; code empty), last in each
+    ///     aggregation, from the same matrices.
     public static func compute(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>,
-                               distance: Int = 1) -> [Feature] {
+                               distance: Int = 1, maximalCorrelation: Bool = false) -> [Feature] {
         precondition(distance >= 1, "the co-occurrence distance must be at least 1")
-        return DirectionalTextureAggregation.features(sliceCount: region.size.z, dimensions: dimensions) {
-            direction, slices in
+        func matrix(_ direction: SIMD3<Int>, _ slices: Range<Int>) -> GreyLevelCooccurrenceMatrix {
             GreyLevelCooccurrenceMatrix(region, offset: direction &* distance, slices: slices)
+        }
+        guard maximalCorrelation else {
+            return DirectionalTextureAggregation.features(sliceCount: region.size.z, dimensions: dimensions, matrixAlong: matrix)
+        }
+        return DirectionalTextureAggregation.features(sliceCount: region.size.z, dimensions: dimensions) {
+            CooccurrenceWithMaximalCorrelation(cooccurrence: matrix($0, $1))
         }
     }
 }
@@ -290,39 +298,33 @@ private func entropy(of distribution: [Double]) -> Double {
     return total
 }
 
-extension GreyLevelCooccurrenceFeatures {
-    /// pyradiomics' maximal correlation coefficient (`MCC`; not an IBSI feature) of `region`, in the aggregations
-    /// ``compute(_:dimensions:distance:)`` gives. It builds the same matrices again: only the pyradiomics
-    /// conventions ask for it.
-    public static func maximalCorrelationCoefficient(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>,
-                                                     distance: Int = 1) -> [Feature] {
-        precondition(distance >= 1, "the co-occurrence distance must be at least 1")
-        return DirectionalTextureAggregation.features(sliceCount: region.size.z, dimensions: dimensions) {
-            direction, slices in
-            MaximalCorrelationMatrix(cooccurrence: GreyLevelCooccurrenceMatrix(region, offset: direction &* distance,
-                                                                               slices: slices))
-        }
-    }
-}
-
-/// A co-occurrence matrix read for its maximal correlation coefficient alone.
-struct MaximalCorrelationMatrix: DirectionalTextureMatrix, Sendable {
+/// A co-occurrence matrix whose features are the IBSI ones followed by pyradiomics' maximal correlation coefficient
+/// (`MCC`, not an IBSI feature), both from the one matrix: what the pyradiomics conventions compute.
+struct CooccurrenceWithMaximalCorrelation: DirectionalTextureMatrix, Sendable {
     var cooccurrence: GreyLevelCooccurrenceMatrix
 
     static let family = FeatureFamily.glcm
 
-    static let features: [FeatureDefinition<Double>] = [.init("Maximal correlation coefficient", "", { $0 })]
+    /// The IBSI features, then `MCC`.
+    static let features: [FeatureDefinition<(Probabilities, Double)>] =
+        GreyLevelCooccurrenceMatrix.features.map { definition in .init(definition.name, definition.code) { definition.value($0.0) } }
+        + [.init("Maximal correlation coefficient", "", { $0.1 })]
+
+    typealias Probabilities = GreyLevelCooccurrenceMatrix.Probabilities
 
     var isEmpty: Bool { cooccurrence.isEmpty }
 
-    mutating func merge(_ other: MaximalCorrelationMatrix) { cooccurrence.merge(other.cooccurrence) }
+    mutating func merge(_ other: CooccurrenceWithMaximalCorrelation) { cooccurrence.merge(other.cooccurrence) }
+
+    func summary() -> (Probabilities, Double)? {
+        cooccurrence.summary().map { ($0, maximalCorrelationCoefficient) }
+    }
 
     /// `MCC = √λ₂(Q)`, the second largest eigenvalue of `Q_ij = Σ_k p_ik p_jk / (p_i. p_.k)` over the grey levels
     /// that occur; 1 when one grey level occurs (pyradiomics, `glcm.py`, `getMCCFeatureValue`). For the symmetric
     /// matrix `Q = D^{-1/2} S² D^{1/2}` with `S_ij = p_ij / √(p_i. p_j.)` and `D = diag(p_i.)`, so the eigenvalues
     /// of `Q` are the squares of those of the symmetric `S`.
-    func summary() -> Double? {
-        guard !isEmpty else { return nil }
+    private var maximalCorrelationCoefficient: Double {
         let n = cooccurrence.levelCount
         let total = Double(cooccurrence.total)
         let counts = cooccurrence.counts

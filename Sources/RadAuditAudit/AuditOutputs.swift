@@ -76,7 +76,8 @@ public struct AuditTables: Sendable {
             inputs += try load("inputs.csv", AuditInput.columns) { row in
                 InputRecord(caseID: try row.text("case_id"), site: row.optional("site") ?? "", image: try row.text("image"),
                             mask: try row.text("mask"), imageSHA256: row.optional("image_sha256") ?? "",
-                            maskSHA256: row.optional("mask_sha256") ?? "", acquisition: acquisition[try row.text("case_id")])
+                            maskSHA256: row.optional("mask_sha256") ?? "", acquisition: acquisition[try row.text("case_id")],
+                            design: CaseDesign(row: row))
             }
         }
         let duplicated = Dictionary(grouping: variants, by: { $0.caseID + " × " + $0.variantID }).filter { $0.value.count > 1 }
@@ -145,7 +146,9 @@ public struct AuditTables: Sendable {
         try put("variants.csv", VariantRecord.writtenColumns, variants.map(\.fields))
         try put("errors.csv", CaseError.columns, errors.map(\.fields))
         try put("cases.csv", CaseDiagnostics.columns, cases.map(\.fields))
-        try put("inputs.csv", AuditInput.columns, inputs.map(\.fields))
+        let designColumns = CaseDesign.writtenColumns(inputs.map(\.design))
+        try put("inputs.csv", AuditInput.columns + designColumns,
+                inputs.map { $0.fields + (designColumns.isEmpty ? [] : $0.design.fields(acquisitionColumns: designColumns.dropFirst(4))) })
         let acquisition = Dictionary(inputs.compactMap { i in i.acquisition.map { (i.caseID, $0) } }, uniquingKeysWith: { a, _ in a })
         if !acquisition.isEmpty {
             try AtomicFile.write(try JSONEncoder.radaudit().encode(acquisition),

@@ -11,13 +11,17 @@ public struct AuditProtocol: Sendable, Hashable, Decodable {
     public var extraction: ExtractionSettings
     public var perturbations: ProtocolPerturbations
     public var stability: StabilitySettings
+    /// Agreement across real repeats (test–retest, observers, acquisition protocols), when the cohort has them.
+    public var observed: ObservedSettings?
 
     /// The seed used when a protocol names none (recorded in every output all the same).
     public static let defaultSeed: UInt64 = 20_261_127
 
     public init(name: String? = nil, description: String? = nil, seed: UInt64? = nil,
                 extraction: ExtractionSettings = ExtractionSettings(),
-                perturbations: ProtocolPerturbations = ProtocolPerturbations(), stability: StabilitySettings = StabilitySettings()) {
+                perturbations: ProtocolPerturbations = ProtocolPerturbations(), stability: StabilitySettings = StabilitySettings(),
+                observed: ObservedSettings? = nil) {
+        self.observed = observed
         self.name = name
         self.description = description
         self.seed = seed
@@ -26,7 +30,7 @@ public struct AuditProtocol: Sendable, Hashable, Decodable {
         self.stability = stability
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, description, seed, extraction, perturbations, stability }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, description, seed, extraction, perturbations, stability, observed }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -37,6 +41,7 @@ public struct AuditProtocol: Sendable, Hashable, Decodable {
         extraction = try c.decodeIfPresent(ExtractionSettings.self, forKey: .extraction) ?? ExtractionSettings()
         perturbations = try c.decodeIfPresent(ProtocolPerturbations.self, forKey: .perturbations) ?? ProtocolPerturbations()
         stability = try c.decodeIfPresent(StabilitySettings.self, forKey: .stability) ?? StabilitySettings()
+        observed = try c.decodeIfPresent(ObservedSettings.self, forKey: .observed)
     }
 
     /// Reads and validates a protocol file, or a pyradiomics parameter file (recognised by its sections), which

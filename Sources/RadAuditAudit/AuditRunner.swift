@@ -31,6 +31,8 @@ public struct InputRecord: Sendable {
     public var maskSHA256: String
     /// Acquisition details of a DICOM image (IBSI reporting items 6–36); never patient identifiers.
     public var acquisition: AcquisitionMetadata?
+    /// The row's study-design columns of the cohort table.
+    public var design = CaseDesign()
 
     /// The row of `inputs.csv` (columns ``AuditInput/columns``).
     public var fields: [String] { [caseID, site, image, mask, imageSHA256, maskSHA256] }
@@ -147,7 +149,7 @@ public struct AuditRunner: Sendable {
             return SHA256Digest.hex(of: data)
         }
         return InputRecord(caseID: audited.id, site: audited.site ?? "", image: audited.image, mask: audited.mask,
-                           imageSHA256: sha256(audited.image), maskSHA256: sha256(audited.mask))
+                           imageSHA256: sha256(audited.image), maskSHA256: sha256(audited.mask), design: audited.design)
     }
 
     func variantSeed(_ audited: AuditCase, _ variant: Variant) -> UInt64 {

@@ -51,6 +51,8 @@ public struct AuditInput: Sendable, Hashable {
     /// Acquisition and reconstruction metadata of the image (e.g. DICOM attributes), key → value. Patient
     /// identifiers are never kept: see ``AcquisitionVocabulary/isIdentifying(_:)``.
     public var metadata: [String: String]
+    /// The row's study-design columns (`subject`, `repeat`, `observer`, `protocol`), when the cohort had them.
+    public var design = CaseDesign()
 
     public static let columns = ["case_id", "site", "image", "mask", "image_sha256", "mask_sha256"]
 
@@ -70,10 +72,11 @@ public struct AuditInput: Sendable, Hashable {
 
     init(row: CSVRow, extraColumns: [String]) throws {
         var metadata: [String: String] = [:]
-        for column in extraColumns { metadata[column] = row[column] }
+        for column in extraColumns where !CaseDesign.columns.contains(column) { metadata[column] = row[column] }
         self.init(caseID: try row.text("case_id"), site: row.optional("site"), image: try row.text("image"),
                   mask: try row.text("mask"), imageSHA256: try row.digest("image_sha256"),
                   maskSHA256: try row.digest("mask_sha256"), metadata: metadata)
+        design = CaseDesign(row: row)
     }
 }
 

@@ -252,6 +252,9 @@ public struct StabilitySettings: Sendable, Hashable, Decodable {
     public var threshold: Double
 
     public static let iccForms = ["ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"]
+    /// Shrout & Fleiss' names of the two-way forms, accepted for McGraw & Wong's: ICC(2,·) is absolute agreement
+    /// (A), ICC(3,·) consistency (C).
+    static let shroutFleissNames = ["ICC(2,1)": "ICC(A,1)", "ICC(3,1)": "ICC(C,1)", "ICC(2,k)": "ICC(A,k)", "ICC(3,k)": "ICC(C,k)"]
 
     public init(statistic: String = "ICC(1,1)", metric: Metric = .ciLow, threshold: Double = 0.75) {
         self.statistic = statistic
@@ -264,12 +267,19 @@ public struct StabilitySettings: Sendable, Hashable, Decodable {
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
+        try self.init(decoding: decoder)
+    }
+
+    /// The `statistic` and `robust_if` keys of a mapping that may have others (checked by the caller).
+    init(decoding decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
-        statistic = try c.decodeIfPresent(String.self, forKey: .statistic) ?? statistic
+        let named = try c.decodeIfPresent(String.self, forKey: .statistic) ?? statistic
+        statistic = Self.shroutFleissNames[named] ?? named
         guard Self.iccForms.contains(statistic) else {
             throw DecodingError.dataCorruptedError(forKey: .statistic, in: c,
-                                                   debugDescription: "expected one of \(Self.iccForms.joined(separator: ", "))")
+                                                   debugDescription: "expected one of \(Self.iccForms.joined(separator: ", ")) "
+                                                   + "(or Shrout & Fleiss' ICC(2,1), ICC(3,1), ICC(2,k), ICC(3,k))")
         }
         if c.contains(.robustIf) {
             try c.superDecoder(forKey: .robustIf).rejectUnknownKeys(RuleKeys.self)
@@ -277,5 +287,38 @@ public struct StabilitySettings: Sendable, Hashable, Decodable {
             metric = try rule.decodeIfPresent(Metric.self, forKey: .metric) ?? metric
             threshold = try rule.decodeIfPresent(Double.self, forKey: .threshold) ?? threshold
         }
+    }
+
+}
+
+/// The `observed:` section of a protocol: agreement across real repeats of the same subjects (``ObservedAgreement``).
+public struct ObservedSettings: Sendable, Hashable, Decodable {
+    /// The cohort column whose values are the raters.
+    public enum RaterAxis: String, Sendable, Hashable, Decodable, CaseIterable {
+        /// Test–retest scans (`repeat` column).
+        case `repeat`
+        /// Observers' (or models') contours (`observer` column).
+        case observer
+        /// Named acquisition settings (`protocol` column).
+        case `protocol`
+    }
+
+    public var raters: RaterAxis
+    /// Statistic and robustness rule, as under `stability:`.
+    public var agreement: StabilitySettings
+
+    public init(raters: RaterAxis, agreement: StabilitySettings = StabilitySettings(statistic: "ICC(A,1)")) {
+        self.raters = raters
+        self.agreement = agreement
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case raters, statistic, robustIf = "robust_if" }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        raters = try c.decode(RaterAxis.self, forKey: .raters)
+        agreement = try StabilitySettings(decoding: decoder)
+        if !c.contains(.statistic) { agreement.statistic = "ICC(A,1)" }
     }
 }

@@ -33,6 +33,8 @@ public struct AuditPipeline: Sendable {
         public var runs: Int
         public var skipped: Int
         public var failed: Int
+        /// Problems of the study design (``ObservedStudy/warnings``), also in the report and the record.
+        public var warnings: [String] = []
     }
 
     /// Runs the audit; `plan(cases, variants)` is called once the protocol and cohort are read, before any
@@ -42,6 +44,10 @@ public struct AuditPipeline: Sendable {
         let auditProtocol = try AuditProtocol.load(protocolPath)
         var cohort = try Cohort.load(casesPath)
         if let shard { cohort = cohort.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element) }
+        if let observed = auditProtocol.observed, shard == nil {
+            // A design the analysis cannot use is refused before any extraction.
+            _ = try ObservedAgreement.Layout(cohort.map { ($0.id, $0.design) }, axis: observed.raters)
+        }
         try Self.open(output, protocolPath: protocolPath)
         let runner = AuditRunner(auditProtocol: auditProtocol, cases: cohort, outputDirectory: output, jobs: jobs,
                                  resume: resume, exportVariants: exportVariants)
@@ -51,16 +57,21 @@ public struct AuditPipeline: Sendable {
         let tables = AuditTables(run: run, cases: cohort)
         let identity = RunIdentity(shard: shard.map { "\($0.index)/\($0.count)" }, protocolSHA256: try Self.digest(protocolPath),
                                    cohortSHA256: try Self.digest(casesPath))
-        try Self.publish(tables, to: output, auditProtocol: auditProtocol, identity: identity, jobs: jobs, concurrency: jobs,
-                         started: started)
+        let overlap = auditProtocol.observed?.raters == .observer && shard == nil ? ObserverOverlap.warnings(for: cohort) : []
+        let study = try Self.publish(tables, to: output, auditProtocol: auditProtocol, identity: identity, jobs: jobs,
+                                     concurrency: jobs, started: started, designWarnings: overlap)
         return Summary(runs: run.outcomes.count, skipped: tables.errors.count - tables.failures.count,
-                       failed: tables.failures.count)
+                       failed: tables.failures.count, warnings: study?.warnings ?? [])
     }
 
     /// `radaudit merge`: the tables of finished shard audits joined in cohort order, stability scored over all
     /// cases with the rule of `protocolPath` (default: the first directory's protocol), then the report, the record
     /// and the manifest, in `output`.
-    public static func merge(_ directories: [String], output: String, protocolPath: String? = nil) throws {
+    ///
+    /// The observed analysis (``ObservedStudy``) runs here for sharded audits, where a subject's rows may sit in
+    /// different shards; whether observers' masks overlap is checked only by unsharded runs (a warning says so).
+    @discardableResult
+    public static func merge(_ directories: [String], output: String, protocolPath: String? = nil) throws -> [String] {
         guard let first = directories.first else { throw CohortError(description: "name at least one audit directory") }
         for directory in directories { try AuditManifest.requireComplete(directory) }
         let records = try directories.map { try RunRecord.read(from: $0) }
@@ -71,8 +82,12 @@ public struct AuditPipeline: Sendable {
         try open(output, protocolPath: protocolPath)
         // A merge is recorded as one job; its tables and report use every core, as they did.
         let identity = RunIdentity(shard: nil, protocolSHA256: try digest(protocolPath), cohortSHA256: records[0].cohortSHA256)
-        try publish(tables, to: output, auditProtocol: auditProtocol, identity: identity, jobs: 1,
-                    concurrency: ProcessInfo.processInfo.activeProcessorCount, started: Date())
+        let unchecked = auditProtocol.observed?.raters == .observer
+            ? ["observers' masks were not checked for overlap (sharded audit): run `radaudit audit` without --shard to check"] : []
+        let study = try publish(tables, to: output, auditProtocol: auditProtocol, identity: identity, jobs: 1,
+                                concurrency: ProcessInfo.processInfo.activeProcessorCount, started: Date(),
+                                designWarnings: unchecked)
+        return study?.warnings ?? []
     }
 
     /// What identifies the audit a directory belongs to, recorded in its `run.json`.
@@ -122,16 +137,22 @@ public struct AuditPipeline: Sendable {
                              to: URL(fileURLWithPath: output).appendingPathComponent("protocol.yaml").path)
     }
 
-    /// Writes the tables with their stability, `run.json` (recording `jobs`), the report and the record on up to
-    /// `concurrency` threads, and the manifest last.
+    /// Writes the tables with their stability, the observed-study tables (not for a shard: a subject's rows may be
+    /// in other shards), `run.json` (recording `jobs`), the report and the record on up to `concurrency` threads, and
+    /// the manifest last.
     private static func publish(_ tables: AuditTables, to output: String, auditProtocol: AuditProtocol,
-                                identity: RunIdentity, jobs: Int, concurrency: Int, started: Date) throws {
-        _ = try tables.write(to: output, stability: auditProtocol.stability, extraction: auditProtocol.extraction,
-                             concurrency: concurrency)
+                                identity: RunIdentity, jobs: Int, concurrency: Int, started: Date,
+                                designWarnings: [String]) throws -> ObservedStudy? {
+        let stability = try tables.write(to: output, stability: auditProtocol.stability, extraction: auditProtocol.extraction,
+                                         concurrency: concurrency)
+        let study = identity.shard != nil ? nil
+            : try ObservedStudy.write(to: output, features: tables.features, inputs: tables.inputs, stability: stability,
+                                      settings: auditProtocol.observed, extraWarnings: designWarnings)
         try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: jobs, started: started, finished: Date(),
                       shard: identity.shard, protocolSHA256: identity.protocolSHA256, cohortSHA256: identity.cohortSHA256)
             .write(to: output)
         try AuditReportWriter.write(directory: output, concurrency: concurrency)
         try AuditManifest.write(output)
+        return study
     }
 }

@@ -49,6 +49,7 @@ struct AuditCommand: ParsableCommand {
             bar.estimateAfter(variants)
         }, progress: { done, total in bar.update(done, of: total) })
         bar.finish()
+        for warning in summary.warnings { warn(warning) }
         if summary.skipped > 0 {
             FileHandle.standardError.write(Data("radaudit: \(summary.skipped) variant(s) skipped; see \(output)/errors.csv\n".utf8))
         }

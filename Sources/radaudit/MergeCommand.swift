@@ -19,6 +19,6 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         guard !directories.isEmpty else { throw ValidationError("name at least one audit directory") }
-        try AuditPipeline.merge(directories, output: output, protocolPath: `protocol`)
+        for warning in try AuditPipeline.merge(directories, output: output, protocolPath: `protocol`) { warn(warning) }
     }
 }

@@ -29,6 +29,23 @@ public struct AcquisitionEffects: Sendable {
         public var fStatistic: Double
         public var pValue: Double
         public var note: String
+
+        init(parameter: String, model: String, key: FeatureKey, levels: Int, observations: Int, degreesOfFreedom: Int,
+             share: Double, fStatistic: Double, pValue: Double, note: String) {
+            (self.parameter, self.model, self.key, self.levels, self.observations) = (parameter, model, key, levels, observations)
+            (self.degreesOfFreedom, self.share, self.fStatistic, self.pValue, self.note) = (degreesOfFreedom, share, fStatistic, pValue, note)
+        }
+
+        /// A row of `acquisition_effects.csv`.
+        init(row: CSVRow) throws {
+            self.init(parameter: try row.text("parameter"), model: try row.text("model"),
+                      key: FeatureKey(family: try row.text("family"), feature: try row.text("feature"),
+                                      ibsiCode: row.optional("ibsi_code") ?? "", aggregation: row.optional("aggregation") ?? "",
+                                      filter: row.optional("filter") ?? "none"),
+                      levels: try row.integer("levels", empty: 0), observations: try row.integer("observations", empty: 0),
+                      degreesOfFreedom: try row.integer("df", empty: 0), share: try row.number("share"),
+                      fStatistic: try row.number("f"), pValue: try row.number("p_value"), note: row.optional("note") ?? "")
+        }
     }
 
     public struct LevelSpread: Sendable, Hashable {

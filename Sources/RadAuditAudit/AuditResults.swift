@@ -32,6 +32,8 @@ public struct AuditResults: Sendable {
     public var siteTests: [SiteTestResult]
     /// The files read, in a fixed order, each with the SHA-256 of its bytes.
     public var files: [TableFile]
+    /// The study of real repeats, when the directory has an `observed.json` (``ObservedStudy``).
+    public var observed: ObservedResults?
 
     /// The variant id of the unperturbed extraction.
     public static let originalVariant = "original"
@@ -105,9 +107,28 @@ public struct AuditResults: Sendable {
             siteTests = try table("site_tests.csv", required: SiteTestResult.columns).rows
                 .map { try SiteTestResult(row: $0, stage: .beforeHarmonisation) }
         }
-        return AuditResults(directory: directory, run: run, auditProtocol: auditProtocol, inputs: inputs,
-                            features: features, variants: variants, stability: stability, diagnostics: diagnostics,
-                            errors: errors, siteTests: siteTests, files: files)
+        var observed: ObservedResults?
+        if FileManager.default.fileExists(atPath: path(ObservedStudy.fileName)) {
+            let study = try ObservedStudy.parse(try contents(ObservedStudy.fileName), path: path(ObservedStudy.fileName))
+            var results = ObservedResults(study: study)
+            if let axis = study.raters {
+                results.agreement = try table(ObservedStudy.stabilityName, required: [axis] + StabilityResult.columns.dropFirst())
+                    .rows.map { try ObservedAgreement.Row(row: $0, axis: axis) }
+                results.validity = try table(ObservedStudy.validityName, required: PerturbationValidity.columns)
+                    .rows.map(PerturbationValidity.init)
+            }
+            if !study.parameters.isEmpty {
+                results.effects = try table(ObservedStudy.effectsName, required: AcquisitionEffects.effectColumns(filtered: false))
+                    .rows.map(AcquisitionEffects.Effect.init)
+                _ = try contents(ObservedStudy.levelsName)
+            }
+            observed = results
+        }
+        var loaded = AuditResults(directory: directory, run: run, auditProtocol: auditProtocol, inputs: inputs,
+                                  features: features, variants: variants, stability: stability, diagnostics: diagnostics,
+                                  errors: errors, siteTests: siteTests, files: files)
+        loaded.observed = observed
+        return loaded
     }
 
     /// Case ids in cohort order: the order of `inputs.csv`, then any case that appears only in other tables.
@@ -126,6 +147,17 @@ public struct AuditResults: Sendable {
         let groups = stability.map(\.perturbation).filter { seen.insert($0).inserted }
         return groups.filter { $0 != StabilityResult.allGroup } + groups.filter { $0 == StabilityResult.allGroup }
     }
+}
+
+/// The tables of a study of real repeats in an audit directory (``ObservedStudy``).
+public struct ObservedResults: Sendable {
+    public var study: ObservedStudy
+    /// `observed_stability.csv`; each result's `perturbation` is the comparison (e.g. `reader1 vs reader2`).
+    public var agreement: [ObservedAgreement.Row] = []
+    /// `perturbation_validity.csv`.
+    public var validity: [PerturbationValidity] = []
+    /// `acquisition_effects.csv`.
+    public var effects: [AcquisitionEffects.Effect] = []
 }
 
 /// One file of an audit directory and the SHA-256 of its bytes.

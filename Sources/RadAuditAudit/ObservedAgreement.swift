@@ -14,6 +14,19 @@ public struct ObservedAgreement: Sendable {
     public struct Row: Sendable, Hashable {
         public var result: StabilityResult
         public var note: String
+
+        /// A row of `observed_stability.csv`, whose first column is named after the rater `axis`.
+        init(row: CSVRow, axis: String) throws {
+            var columns = row.columns
+            if let index = columns.removeValue(forKey: axis) { columns["perturbation"] = index }
+            result = try StabilityResult(row: CSVRow(path: row.path, line: row.line, columns: columns, cells: row.cells))
+            note = row.optional("note") ?? ""
+        }
+
+        init(result: StabilityResult, note: String) {
+            self.result = result
+            self.note = note
+        }
     }
 
     public var axis: ObservedSettings.RaterAxis

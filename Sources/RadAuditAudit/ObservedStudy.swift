@@ -12,6 +12,8 @@ public struct ObservedStudy: Sendable, Codable, Hashable {
     public static let validityName = "perturbation_validity.csv"
     public static let effectsName = "acquisition_effects.csv"
     public static let levelsName = "acquisition_levels.csv"
+    /// Every file the study writes, `observed.json` first.
+    public static let tableNames = [fileName, stabilityName, validityName, effectsName, levelsName]
 
     /// `repeat`, `observer` or `protocol`; nil without an `observed:` section.
     public var raters: String?
@@ -37,7 +39,7 @@ public struct ObservedStudy: Sendable, Codable, Hashable {
             try AtomicFile.write(CSVTable.render(header: header, rows: rows), to: base.appendingPathComponent(name).path)
         }
         // Tables of an earlier run in this directory must not outlive it.
-        for name in [fileName, stabilityName, validityName, effectsName, levelsName] {
+        for name in tableNames {
             try? FileManager.default.removeItem(at: base.appendingPathComponent(name))
         }
         let filtered = features.contains { $0.filter != "none" }
@@ -72,10 +74,8 @@ public struct ObservedStudy: Sendable, Codable, Hashable {
         return study
     }
 
-    /// The study recorded in an audit directory, if any.
-    public static func read(from directory: String) throws -> ObservedStudy? {
-        let path = URL(fileURLWithPath: directory).appendingPathComponent(fileName).path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    /// The study recorded in `data` (the contents of `observed.json` at `path`).
+    static func parse(_ data: Data, path: String) throws -> ObservedStudy {
         do {
             return try JSONDecoder().decode(ObservedStudy.self, from: data)
         } catch {

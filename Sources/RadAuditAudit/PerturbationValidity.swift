@@ -38,6 +38,26 @@ public struct PerturbationValidity: Sendable, Hashable {
          Number.format(kappaUpper), Number.format(falseRobustFraction)]
     }
 
+    init(row: CSVRow) throws {
+        self.init(perturbation: try row.text("perturbation"), observed: try row.text("observed"), truePositive: try row.integer("tp"),
+                  falsePositive: try row.integer("fp"), falseNegative: try row.integer("fn"), trueNegative: try row.integer("tn"),
+                  kappa: try row.number("kappa"), kappaLower: try row.number("kappa_ci_low"),
+                  kappaUpper: try row.number("kappa_ci_high"))
+    }
+
+    public init(perturbation: String, observed: String, truePositive: Int, falsePositive: Int, falseNegative: Int,
+                trueNegative: Int, kappa: Double, kappaLower: Double, kappaUpper: Double) {
+        self.perturbation = perturbation
+        self.observed = observed
+        self.truePositive = truePositive
+        self.falsePositive = falsePositive
+        self.falseNegative = falseNegative
+        self.trueNegative = trueNegative
+        self.kappa = kappa
+        self.kappaLower = kappaLower
+        self.kappaUpper = kappaUpper
+    }
+
     /// One table per perturbation group of `stability` (in its order), against `observed`.
     public static func compare(stability: [StabilityResult], observed: ObservedAgreement) -> [PerturbationValidity] {
         var truth: [FeatureKey: Bool] = [:]

@@ -21,10 +21,10 @@ extension ProvenanceSchema {
 
           Values of prov:type used by RadAudit (xsd:QName):
             radaudit:Protocol, radaudit:ExtractionSettings, radaudit:RobustnessRule, radaudit:PerturbationVariant,
-            radaudit:HarmonisationSettings, radaudit:SiteTestSettings (prov:plan); radaudit:ImageVolume, radaudit:RoiMask, radaudit:Table,
+            radaudit:HarmonisationSettings, radaudit:SiteTestSettings, radaudit:ObservedDesign (prov:plan); radaudit:ImageVolume, radaudit:RoiMask, radaudit:Table,
             radaudit:FeatureTable, radaudit:FeatureValue, radaudit:RobustnessResult, radaudit:SiteTestResult,
             radaudit:Report (prov:entity); radaudit:Audit, radaudit:FeatureExtraction, radaudit:RobustnessAnalysis,
-            radaudit:SiteEffectTest, radaudit:Harmonisation, radaudit:Reporting (prov:activity).
+            radaudit:SiteEffectTest, radaudit:Harmonisation, radaudit:ObservedAgreement, radaudit:Reporting (prov:activity).
           Feature values also carry the IBSI identifier of the feature as a prov:type: ro:ID (xsd:QName) with
           ro = http://www.radiomics.org/RO/, or the full IRI (xsd:anyURI) for identifiers starting with a digit.
           The numbers in the documentation below are the IBSI 1 reporting items (Zwanenburg et al., Radiology 2020).
@@ -184,6 +184,17 @@ extension ProvenanceSchema {
           <xs:element name="nSubjects" type="xs:int"/>
           <xs:element name="nVariants" type="xs:int"/>
           <xs:element name="robust" type="xs:boolean"/>
+
+          <!-- Observed reproducibility: real repeats of the same subjects -->
+          <xs:element name="subject" type="xs:string"/>
+          <xs:element name="repeat" type="xs:string"/>
+          <xs:element name="observer" type="xs:string"/>
+          <xs:element name="acquisitionProtocol" type="xs:string"/>
+          <xs:element name="raterAxis" type="xs:string">
+            <xs:annotation><xs:documentation>The cohort column whose values are the raters: repeat, observer or protocol.</xs:documentation></xs:annotation>
+          </xs:element>
+          <xs:element name="rater" type="xs:string"/>
+          <xs:element name="acquisitionParameter" type="xs:string"/>
 
           <!-- Site-effect tests and ComBat harmonisation -->
           <xs:element name="test" type="xs:string"/>

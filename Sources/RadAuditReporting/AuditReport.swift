@@ -29,9 +29,9 @@ public enum AuditReport {
             <a href="#forest">3 Forest plots</a><br><a href="#diagnostics">4 Per-case diagnostics</a><br>\
             <a href="#robust">5 Robust features</a><br><a href="#stability">6 Every feature</a><br>\
             <a href="#values">7 Feature values</a><br><a href="#cohort">8 Cohort and variants</a><br>\
-            <a href="#settings">9 Extraction settings</a><br><a href="#checklist">10 IBSI reporting checklist</a></nav>
-
+            <a href="#settings">9 Extraction settings</a><br><a href="#checklist">10 IBSI reporting checklist</a>
             """
+        body += (results.observed == nil ? "" : "<br><a href=\"#observed\">11 Observed reproducibility</a>") + "</nav>\n"
         // The sections are independent: render them on up to `concurrency` threads, then join them in order.
         let sections: [@Sendable () -> String] = [
             { summary(results, groups: groups, features: features, rule: rule.text) },
@@ -50,6 +50,7 @@ public enum AuditReport {
             { cohortTables(results) },
             { settingsTable(results) },
             { checklist(results) },
+            { results.observed.map { observed(results, $0) } ?? "" },
         ]
         body += sections.concurrentMap(width: concurrency) { $0() }.joined()
         body += "<footer>Written by radaudit from the tables of this audit directory (re-render with "

@@ -49,67 +49,22 @@ public struct AuditTables: Sendable {
         }
     }
 
-    /// Tables read back from audit directories (shards), concatenated in the order given.
-    public init(directories: [String]) throws {
-        features = []
-        variants = []
-        errors = []
-        cases = []
-        inputs = []
-        var interner = StringInterner()
-        for directory in directories {
-            let base = URL(fileURLWithPath: directory)
-            func load<Row>(_ name: String, _ columns: [String], _ row: (CSVRow) throws -> Row) throws -> [Row] {
-                do {
-                    return try CSVFile(path: base.appendingPathComponent(name).path, required: columns).rows.map(row)
-                } catch let error as AuditResultsError {
-                    throw CohortError(description: error.description)
-                }
-            }
-            features += try load("features.csv", FeatureValue.columns) { try FeatureValue(row: $0, interning: &interner) }
-            variants += try load("variants.csv", VariantRecord.columns, VariantRecord.init)
-            errors += try load("errors.csv", CaseError.columns, CaseError.init)
-            cases += try load("cases.csv", CaseDiagnostics.columns, CaseDiagnostics.init)
-            let acquisitionPath = base.appendingPathComponent("acquisition.json")
-            let acquisition = (try? Data(contentsOf: acquisitionPath))
-                .flatMap { try? JSONDecoder().decode([String: AcquisitionMetadata].self, from: $0) } ?? [:]
-            inputs += try load("inputs.csv", AuditInput.columns) { row in
-                InputRecord(caseID: try row.text("case_id"), site: row.optional("site") ?? "", image: try row.text("image"),
-                            mask: try row.text("mask"), imageSHA256: row.optional("image_sha256") ?? "",
-                            maskSHA256: row.optional("mask_sha256") ?? "", acquisition: acquisition[try row.text("case_id")],
-                            design: CaseDesign(row: row))
-            }
-        }
-        let duplicated = Dictionary(grouping: variants, by: { $0.caseID + " × " + $0.variantID }).filter { $0.value.count > 1 }
-        if let first = duplicated.keys.sorted().first {
-            throw CohortError(description: "case × variant \(first) appears in more than one directory")
-        }
-        // Back into cohort order (a stable sort keeps the variant and feature order within each case).
-        let position = Dictionary(variants.map { ($0.caseID, $0.casePosition) }, uniquingKeysWith: { a, _ in a })
-        // Indices are sorted, not the rows, so that a large table is not copied twice.
-        func order<T>(_ rows: [T], _ caseID: (T) -> String) -> [T] {
-            let keys = rows.map { position[caseID($0)] ?? 0 }
-            return rows.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }.map { rows[$0] }
-        }
-        features = order(features, \.caseID)
-        variants = order(variants, \.caseID)
-        errors = order(errors, \.caseID)
-        cases = order(cases, \.caseID)
-        inputs = order(inputs, \.caseID)
-    }
-
-    /// pyradiomics' name of every feature of `features` that has one (``PyradiomicsFeatureName/name(of:settings:)``).
-    private static func pyradiomicsNames(of features: [FeatureValue], settings: ExtractionSettings) -> [FeatureKey: String] {
+    /// pyradiomics' name of every feature of `keys` that has one (``PyradiomicsFeatureName/name(of:settings:)``).
+    static func pyradiomicsNames(of keys: some Sequence<FeatureKey>, settings: ExtractionSettings) -> [FeatureKey: String] {
         var names: [FeatureKey: String] = [:]
-        var seen = Set<FeatureKey>()
-        for value in features where seen.insert(value.key).inserted {
-            guard let family = FeatureFamily(rawValue: value.family), let aggregation = Aggregation(rawValue: value.aggregation)
+        for key in keys where names[key] == nil {
+            guard let family = FeatureFamily(rawValue: key.family), let aggregation = Aggregation(rawValue: key.aggregation)
             else { continue }
-            let feature = Feature(family: family, name: value.feature, code: value.ibsiCode, aggregation: aggregation,
-                                  value: value.value, filter: value.filter)
-            names[value.key] = PyradiomicsFeatureName.name(of: feature, settings: settings)
+            let feature = Feature(family: family, name: key.feature, code: key.ibsiCode, aggregation: aggregation,
+                                  value: .nan, filter: key.filter)
+            names[key] = PyradiomicsFeatureName.name(of: feature, settings: settings)
         }
         return names
+    }
+
+    init(features: [FeatureValue], variants: [VariantRecord], errors: [CaseError], cases: [CaseDiagnostics],
+         inputs: [InputRecord]) {
+        (self.features, self.variants, self.errors, self.cases, self.inputs) = (features, variants, errors, cases, inputs)
     }
 
     /// Writes the tables and `stability.csv` into `directory`.
@@ -124,25 +79,40 @@ public struct AuditTables: Sendable {
                       concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [StabilityResult] {
         let base = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        @Sendable func put(_ name: String, _ header: [String], _ rows: [[String]]) throws {
-            try AtomicFile.write(CSVTable.render(header: header, rows: rows), to: base.appendingPathComponent(name).path)
-        }
         // Audits with filters have a filter column; the tables of others keep their columns.
         let filtered = features.contains { $0.filter != "none" }
-        let names = extraction.flatMap { $0.conventions == nil ? nil : Self.pyradiomicsNames(of: features, settings: $0) }
+        let names = extraction.flatMap { $0.conventions == nil ? nil : Self.pyradiomicsNames(of: features.lazy.map(\.key), settings: $0) }
         let nameColumn = names == nil ? [] : ["pyradiomics_name"]
         @Sendable func name(_ key: FeatureKey) -> [String] { names.map { [$0[key] ?? ""] } ?? [] }
         let (_, stability) = try concurrently(width: concurrency, {
-            // Rendered row by row: the largest table is never held as an array of every row's fields.
-            try AtomicFile.write(CSVTable.render(header: FeatureValue.columns(filtered: filtered) + nameColumn,
-                                                 rows: features.lazy.map { $0.fields(filtered: filtered) + name($0.key) }),
-                                 to: base.appendingPathComponent("features.csv").path)
+            // Written row by row: the largest table is never held whole.
+            let writer = try AtomicFileWriter(path: base.appendingPathComponent("features.csv").path)
+            try writer.writeRecord(FeatureValue.columns(filtered: filtered) + nameColumn)
+            for feature in features { try writer.writeRecord(feature.fields(filtered: filtered) + name(feature.key)) }
+            try writer.commit()
         }, {
-            let stability = StabilityAnalysis.analyse(features, settings: settings)
-            try put("stability.csv", StabilityResult.columns(filtered: filtered) + nameColumn,
-                    stability.map { $0.fields(filtered: filtered) + name($0.key) })
-            return stability
+            try Self.writeStability(FeatureMatrix(features), settings: settings, filtered: filtered, names: names, to: base)
         })
+        try writeCohortTables(to: base)
+        return stability
+    }
+
+    /// Scores `matrix` and writes `stability.csv` (with a `filter` column when `filtered`, a `pyradiomics_name`
+    /// column when `names` is given).
+    static func writeStability(_ matrix: FeatureMatrix, settings: StabilitySettings, filtered: Bool,
+                               names: [FeatureKey: String]?, to base: URL) throws -> [StabilityResult] {
+        let stability = StabilityAnalysis.analyse(matrix, settings: settings)
+        try AtomicFile.write(CSVTable.render(header: StabilityResult.columns(filtered: filtered) + (names == nil ? [] : ["pyradiomics_name"]),
+                                             rows: stability.lazy.map { r in r.fields(filtered: filtered) + (names.map { [$0[r.key] ?? ""] } ?? []) }),
+                             to: base.appendingPathComponent("stability.csv").path)
+        return stability
+    }
+
+    /// `variants.csv`, `errors.csv`, `cases.csv`, `inputs.csv` and, for DICOM inputs, `acquisition.json`.
+    func writeCohortTables(to base: URL) throws {
+        func put(_ name: String, _ header: [String], _ rows: [[String]]) throws {
+            try AtomicFile.write(CSVTable.render(header: header, rows: rows), to: base.appendingPathComponent(name).path)
+        }
         try put("variants.csv", VariantRecord.writtenColumns, variants.map(\.fields))
         try put("errors.csv", CaseError.columns, errors.map(\.fields))
         try put("cases.csv", CaseDiagnostics.columns, cases.map(\.fields))
@@ -154,6 +124,5 @@ public struct AuditTables: Sendable {
             try AtomicFile.write(try JSONEncoder.radaudit().encode(acquisition),
                                  to: base.appendingPathComponent("acquisition.json").path)
         }
-        return stability
     }
 }

@@ -95,9 +95,30 @@ public struct AuditResults: Sendable {
                                            maskSHA256: inputs[index].maskSHA256, metadata: inputs[index].metadata)
             }
         }
-        let features = try table("features.csv", required: FeatureValue.columns) {
-            $0["variant_id"] == originalVariant
-        }.rows.map(FeatureValue.init)
+        // The feature table can be far larger than memory (a merge of many shards): it is streamed, and only the
+        // original extraction's rows are kept.
+        var features: [FeatureValue] = []
+        do {
+            let reader = try CSVStreamReader(path: path("features.csv"), hashing: true)
+            guard let header = try reader.next()?.fields else { throw AuditResultsError("\(path("features.csv")): the file is empty (no header row)") }
+            if let missing = FeatureValue.columns.first(where: { !header.contains($0) }) {
+                throw AuditResultsError("\(path("features.csv")): missing column '\(missing)' (columns: \(header.joined(separator: ", ")))")
+            }
+            let columns = Dictionary(header.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            let variantColumn = columns["variant_id"]!
+            var interner = StringInterner()
+            while let record = try reader.next() {
+                guard record.fields.count == header.count else {
+                    throw AuditResultsError("\(path("features.csv")):\(record.line): \(record.fields.count) fields, the header has \(header.count)")
+                }
+                guard record.fields[variantColumn] == originalVariant else { continue }
+                features.append(try FeatureValue(row: CSVRow(path: path("features.csv"), line: record.line, columns: columns,
+                                                             cells: record.fields), interning: &interner))
+            }
+            files.append(TableFile(name: "features.csv", sha256: try reader.digest()))
+        } catch let error as CSVFileError {
+            throw AuditResultsError(error.description)
+        }
         let variants = try table("variants.csv", required: VariantRecord.columns).rows.map(VariantRecord.init)
         let stability = try table("stability.csv", required: StabilityResult.columns).rows.map(StabilityResult.init)
         let diagnostics = try table("cases.csv", required: CaseDiagnostics.columns).rows.map(CaseDiagnostics.init)

@@ -53,7 +53,7 @@ public enum CSVTable {
         return try text.withUTF8 { try records(in: $0, trimmingSpaces: trimmingSpaces) }
     }
 
-    private static func records(in bytes: UnsafeBufferPointer<UInt8>, trimmingSpaces: Bool) throws -> [Record] {
+    static func records(in bytes: UnsafeBufferPointer<UInt8>, trimmingSpaces: Bool) throws -> [Record] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         let count = bytes.count

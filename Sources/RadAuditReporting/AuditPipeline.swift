@@ -58,8 +58,10 @@ public struct AuditPipeline: Sendable {
         let identity = RunIdentity(shard: shard.map { "\($0.index)/\($0.count)" }, protocolSHA256: try Self.digest(protocolPath),
                                    cohortSHA256: try Self.digest(casesPath))
         let overlap = auditProtocol.observed?.raters == .observer && shard == nil ? ObserverOverlap.warnings(for: cohort) : []
-        let study = try Self.publish(tables, to: output, auditProtocol: auditProtocol, identity: identity, jobs: jobs,
-                                     concurrency: jobs, started: started, designWarnings: overlap)
+        let study = try Self.publish({ stability in
+            (tables, try tables.write(to: output, stability: stability, extraction: auditProtocol.extraction, concurrency: jobs))
+        }, to: output, auditProtocol: auditProtocol, identity: identity, jobs: jobs, concurrency: jobs, started: started,
+           designWarnings: overlap)
         return Summary(runs: run.outcomes.count, skipped: tables.errors.count - tables.failures.count,
                        failed: tables.failures.count, warnings: study?.warnings ?? [])
     }
@@ -70,23 +72,28 @@ public struct AuditPipeline: Sendable {
     ///
     /// The observed analysis (``ObservedStudy``) runs here for sharded audits, where a subject's rows may sit in
     /// different shards; whether observers' masks overlap is checked only by unsharded runs (a warning says so).
+    ///
+    /// - Parameter progress: called with (cases joined, cases) as `features.csv` is streamed.
     @discardableResult
-    public static func merge(_ directories: [String], output: String, protocolPath: String? = nil) throws -> [String] {
+    public static func merge(_ directories: [String], output: String, protocolPath: String? = nil,
+                             progress: (Int, Int) -> Void = { _, _ in }) throws -> [String] {
         guard let first = directories.first else { throw CohortError(description: "name at least one audit directory") }
         for directory in directories { try AuditManifest.requireComplete(directory) }
         let records = try directories.map { try RunRecord.read(from: $0) }
         try requireConsistentShards(directories, records)
         let protocolPath = protocolPath ?? URL(fileURLWithPath: first).appendingPathComponent("protocol.yaml").path
         let auditProtocol = try AuditProtocol.load(protocolPath)
-        let tables = try AuditTables(directories: directories)
+        let merge = try ShardMerge(directories: directories)
         try open(output, protocolPath: protocolPath)
         // A merge is recorded as one job; its tables and report use every core, as they did.
         let identity = RunIdentity(shard: nil, protocolSHA256: try digest(protocolPath), cohortSHA256: records[0].cohortSHA256)
         let unchecked = auditProtocol.observed?.raters == .observer
             ? ["observers' masks were not checked for overlap (sharded audit): run `radaudit audit` without --shard to check"] : []
-        let study = try publish(tables, to: output, auditProtocol: auditProtocol, identity: identity, jobs: 1,
-                                concurrency: ProcessInfo.processInfo.activeProcessorCount, started: Date(),
-                                designWarnings: unchecked)
+        let started = Date()
+        let study = try publish({ stability in
+            try merge.write(to: output, stability: stability, extraction: auditProtocol.extraction, progress: progress)
+        }, to: output, auditProtocol: auditProtocol, identity: identity, jobs: 1,
+           concurrency: ProcessInfo.processInfo.activeProcessorCount, started: started, designWarnings: unchecked)
         return study?.warnings ?? []
     }
 
@@ -140,14 +147,19 @@ public struct AuditPipeline: Sendable {
     /// Writes the tables with their stability, the observed-study tables (not for a shard: a subject's rows may be
     /// in other shards), `run.json` (recording `jobs`), the report and the record on up to `concurrency` threads, and
     /// the manifest last.
-    private static func publish(_ tables: AuditTables, to output: String, auditProtocol: AuditProtocol,
-                                identity: RunIdentity, jobs: Int, concurrency: Int, started: Date,
-                                designWarnings: [String]) throws -> ObservedStudy? {
-        let stability = try tables.write(to: output, stability: auditProtocol.stability, extraction: auditProtocol.extraction,
-                                         concurrency: concurrency)
-        let study = identity.shard != nil ? nil
-            : try ObservedStudy.write(to: output, features: tables.features, inputs: tables.inputs, stability: stability,
-                                      settings: auditProtocol.observed, extraWarnings: designWarnings)
+    ///
+    /// - Parameter writeTables: writes the tables under the given stability rule and returns them (the feature rows
+    ///   of at least the original extraction) with the stability results.
+    private static func publish(_ writeTables: (StabilitySettings) throws -> (AuditTables, [StabilityResult]), to output: String,
+                                auditProtocol: AuditProtocol, identity: RunIdentity, jobs: Int, concurrency: Int,
+                                started: Date, designWarnings: [String]) throws -> ObservedStudy? {
+        // The tables are released before the report is rendered (from the files just written).
+        let study: ObservedStudy? = try {
+            let (tables, stability) = try writeTables(auditProtocol.stability)
+            return identity.shard != nil ? nil
+                : try ObservedStudy.write(to: output, features: tables.features, inputs: tables.inputs, stability: stability,
+                                          settings: auditProtocol.observed, extraWarnings: designWarnings)
+        }()
         try RunRecord(seed: auditProtocol.seed ?? AuditProtocol.defaultSeed, jobs: jobs, started: started, finished: Date(),
                       shard: identity.shard, protocolSHA256: identity.protocolSHA256, cohortSHA256: identity.cohortSHA256)
             .write(to: output)

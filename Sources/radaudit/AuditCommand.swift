@@ -80,14 +80,34 @@ final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     /// Extractions after which the estimate line is printed (off a terminal); 0 once printed or when unset.
     private var estimatePoint = 0
+    /// What is counted, e.g. `case × variants`.
+    private let unit: String
+    /// Off a terminal, a line at every tenth of the work (merges, which have no per-case estimate point).
+    private let reportsTenths: Bool
+    private var tenthsReported = 0
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool, unit: String = "case × variants", reportsTenths: Bool = false) {
+        self.enabled = enabled
+        self.unit = unit
+        self.reportsTenths = reportsTenths
+    }
 
     /// Prints the estimate after `extractions` (the variants of one case).
     func estimateAfter(_ extractions: Int) { lock.withLock { estimatePoint = max(1, extractions) } }
 
     func update(_ done: Int, of total: Int) {
-        if !enabled {
+        if !enabled && reportsTenths {
+            let tenth = total > 0 ? 10 * done / total : 0
+            let due = lock.withLock { () -> Bool in
+                guard tenth > tenthsReported else { return false }
+                tenthsReported = tenth
+                return true
+            }
+            if due {
+                FileHandle.standardError.write(Data(String(format: "radaudit: %d of %d %@ in %.1f s\n", done, total, unit,
+                                                           Date().timeIntervalSince(start)).utf8))
+            }
+        } else if !enabled {
             let due = lock.withLock { () -> Bool in
                 guard estimatePoint > 0, done >= estimatePoint, done < total else { return false }
                 estimatePoint = 0
@@ -106,7 +126,7 @@ final class ProgressBar: @unchecked Sendable {
         let width = 30, filled = width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let eta = String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60)
-        lock.withLock { FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) case × variants, ETA \(eta) ".utf8)) }
+        lock.withLock { FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(unit), ETA \(eta) ".utf8)) }
     }
 
     func finish() {

@@ -19,6 +19,11 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         guard !directories.isEmpty else { throw ValidationError("name at least one audit directory") }
-        for warning in try AuditPipeline.merge(directories, output: output, protocolPath: `protocol`) { warn(warning) }
+        let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0, unit: "cases merged", reportsTenths: true)
+        let warnings = try AuditPipeline.merge(directories, output: output, protocolPath: `protocol`) { done, total in
+            bar.update(done, of: total)
+        }
+        bar.finish()
+        for warning in warnings { warn(warning) }
     }
 }

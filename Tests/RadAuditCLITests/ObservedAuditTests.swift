@@ -154,6 +154,31 @@ import Testing
         #expect(record.contains("<radaudit:observer>reader2</radaudit:observer>"))
     }
 
+    /// A sharded audit leaves the observed analysis to `merge` (a subject's rows sit in different shards), which gives
+    /// the tables of one unsharded run, and says the mask overlap was not checked.
+    @Test func mergeRunsTheObservedAnalysisOfShards() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (single, _) = try audit("fixtures/observed/observers.csv", raters: "observer", in: directory)
+        let protocolPath = directory.appendingPathComponent("observed.yaml").path
+        var shards: [String] = []
+        for k in 1...2 {
+            let output = directory.appendingPathComponent("shard\(k)").path
+            let run = try CLI.run(["audit", "--protocol", protocolPath, "--cases", "fixtures/observed/observers.csv",
+                                   "--output", output, "--shard", "\(k)/2"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: output + "/observed_stability.csv"))
+            shards.append(output)
+        }
+        let merged = directory.appendingPathComponent("merged").path
+        let run = try CLI.run(["merge"] + shards + ["--output", merged])
+        #expect(run.status == 0 && run.stderr.contains("not checked for overlap"), "\(run.stderr)")
+        for name in ["observed_stability.csv", "perturbation_validity.csv", "stability.csv", "features.csv"] {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: merged + "/" + name))
+                    == Data(contentsOf: URL(fileURLWithPath: single + "/" + name)), "\(name)")
+        }
+    }
+
     /// Bad designs: rater columns without `subject` are refused before any extraction; a subject with one row, and
     /// observers whose masks share no voxel, are named in warnings (stderr, `observed.json`, the report).
     @Test func badDesignsAreRefusedOrNamed() throws {

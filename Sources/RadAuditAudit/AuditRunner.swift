@@ -162,6 +162,8 @@ public struct AuditRunner: Sendable {
         var mask: Volume<Bool>
         var digest: String
         var acquisition: AcquisitionMetadata?
+        /// The image's stored voxel type (pyradiomics' resampling casts back to it).
+        var voxelType: VoxelType
     }
 
     private func load(_ audited: AuditCase, record: InputRecord) throws -> CaseInputs {
@@ -172,7 +174,7 @@ public struct AuditRunner: Sendable {
         let definition = "\(record.imageSHA256)|\(record.maskSHA256)|\(audited.label.map(String.init) ?? "")|\(audited.roi ?? "")"
         return CaseInputs(image: image, mask: mask,
                           digest: SHA256Digest.hex(of: Data(definition.utf8)),
-                          acquisition: loaded.metadata)
+                          acquisition: loaded.metadata, voxelType: loaded.storedType)
     }
 
     private func run(_ variant: Variant, of audited: AuditCase, inputs: CaseInputs, cache: URL) -> VariantOutcome {
@@ -196,7 +198,8 @@ public struct AuditRunner: Sendable {
             }
             if exportVariants && !variant.steps.isEmpty { try export(image, mask, audited, variant) }
             // Each job uses one core: the audit's parallelism is across cases.
-            let result = try FeatureExtractor(settings: settings, concurrent: false).extract(image: image, mask: mask)
+            let result = try FeatureExtractor(settings: settings, concurrent: false).extract(image: image, mask: mask,
+                                                                                             voxelType: inputs.voxelType)
             outcome.features = result.features
             outcome.roiVoxelCount = Double(result.roiVoxelCount)
             outcome.roiMeanIntensity = result.roiMeanIntensity

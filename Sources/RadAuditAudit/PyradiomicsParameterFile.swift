@@ -148,9 +148,9 @@ private struct Converter {
         // Interpolation.
         if let node = value("resampledPixelSpacing") {
             let spacing = try numbers(node, "setting.resampledPixelSpacing")
-            guard spacing.count == 3, spacing.allSatisfy({ $0 >= 0 }), spacing[0] > 0, spacing[1] > 0 else {
+            guard spacing.count == 3, spacing.allSatisfy({ $0 >= 0 && $0.isFinite }), spacing.contains(where: { $0 > 0 }) else {
                 throw refuse(node, "setting.resampledPixelSpacing",
-                             "expected three spacings in mm (x, y, z; z = 0 keeps the slices)")
+                             "expected three spacings in mm (x, y, z; 0 keeps an axis's spacing)")
             }
             let image: String
             switch value("interpolator")?.scalar?.string ?? "sitkBSpline" {
@@ -160,11 +160,17 @@ private struct Converter {
             case let other:
                 throw refuse(value("interpolator"), "setting.interpolator", "'\(other)' is not supported (sitkBSpline, sitkLinear, sitkNearestNeighbor)")
             }
-            let axes = spacing[2] == 0 ? spacing.prefix(2).map(yaml) : spacing.map(yaml)
-            lines.append("  # meaning changes: RadAudit resamples on the IBSI grid (centred on the image), with a cubic spline for")
-            lines.append("  # sitkBSpline, and keeps intensities as real numbers; pyradiomics aligns its grid with the ROI's bounding")
-            lines.append("  # box and casts them back to the image's voxel type, so values differ after resampling.")
-            lines.append("  interpolation: {spacing_mm: [\(axes.joined(separator: ", "))], image: \(image), mask: nearest}")
+            var pad = "5"
+            if let node = value("padDistance"), node.scalar?.string != nil, node.scalar?.string != "" {
+                guard let distance = Double(node.scalar!.string), distance >= 0 else {
+                    throw refuse(node, "setting.padDistance", "expected a number of voxels ≥ 0")
+                }
+                pad = yaml(distance)
+            }
+            lines.append("  # pyradiomics' resampling: a grid aligned with the image's first voxel over the ROI's bounding box")
+            lines.append("  # (+ padDistance voxels), points outside the image 0, intensities cast back to the image's voxel type")
+            lines.append("  interpolation: {spacing_mm: [\(spacing.map(yaml).joined(separator: ", "))], image: \(image), mask: nearest, "
+                         + "grid: pyradiomics, pad_distance: \(pad), cast_to_voxel_type: true}")
         }
 
         // Re-segmentation.
@@ -229,7 +235,8 @@ private struct Converter {
         // Settings without an equivalent, said so.
         let notes: [(String, String)] = [
             ("label", "give the label per case (label column of the cohort, or --label); RadAudit's default is 1 or the only label"),
-            ("padDistance", "not needed: filters read the ROI's box plus their whole support"),
+            ("padDistance", value("resampledPixelSpacing") == nil ? "used only when resampling (no resampledPixelSpacing here)"
+                : "the resampled grid's margin (pad_distance above); filters read the ROI's box plus their whole support"),
             ("minimumROIDimensions", "not checked: RadAudit extracts any non-empty ROI"),
             ("minimumROISize", "not checked: RadAudit extracts any non-empty ROI"),
             ("preCrop", "no effect on values"),

@@ -174,6 +174,16 @@ extension IntensityNormalisation: Codable {
 public struct InterpolationSettings: Sendable, Hashable, Codable {
     public enum Interpolator: String, Sendable, Hashable, Codable { case nearest, linear, cubic }
 
+    /// Where the new grid lies.
+    public enum Grid: String, Sendable, Hashable, Codable {
+        /// IBSI: centred on the original grid and covering it (3WE3, 026Q).
+        case ibsi
+        /// pyradiomics (`imageoperations.resampleImage`): aligned with the original grid's first voxel, covering
+        /// the ROI's bounding box grown by `pad_distance` new voxels and clipped to the image; points beyond the
+        /// image are 0.
+        case pyradiomics
+    }
+
     /// New spacing in mm: 3 values (x, y, z), or 2 for in-plane interpolation only.
     public var spacing: [Double]
     public var image: Interpolator
@@ -182,28 +192,55 @@ public struct InterpolationSettings: Sendable, Hashable, Codable {
     public var maskThreshold: Double
     /// Round interpolated intensities to a multiple of this value (68QD), e.g. 1 for CT.
     public var roundIntensities: Double?
+    /// The grid (nil: IBSI's).
+    public var grid: Grid?
+    /// With the pyradiomics grid: new voxels kept beyond the ROI's bounding box on each side (pyradiomics'
+    /// `padDistance`, default 5).
+    public var padDistance: Double?
+    /// Cast interpolated intensities back to the image's stored voxel type, as SimpleITK does for pyradiomics: for an
+    /// integer type, truncation toward zero and clamping to the type's range; nothing for floating-point types.
+    public var castToVoxelType: Bool?
 
     public init(spacing: [Double], image: Interpolator = .linear, mask: Interpolator = .linear,
-                maskThreshold: Double = 0.5, roundIntensities: Double? = nil) {
+                maskThreshold: Double = 0.5, roundIntensities: Double? = nil, grid: Grid? = nil, padDistance: Double? = nil,
+                castToVoxelType: Bool? = nil) {
         self.spacing = spacing
         self.image = image
         self.mask = mask
         self.maskThreshold = maskThreshold
         self.roundIntensities = roundIntensities
+        self.grid = grid
+        self.padDistance = padDistance
+        self.castToVoxelType = castToVoxelType
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case spacing = "spacing_mm", image, mask, maskThreshold = "mask_threshold", roundIntensities = "round_intensities"
+        case grid, padDistance = "pad_distance", castToVoxelType = "cast_to_voxel_type"
     }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         spacing = try c.decode([Double].self, forKey: .spacing)
-        guard (2...3).contains(spacing.count), spacing.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw DecodingError.dataCorruptedError(forKey: .spacing, in: c,
-                                                   debugDescription: "expected 2 or 3 positive spacings in mm")
+        grid = try c.decodeIfPresent(Grid.self, forKey: .grid)
+        // pyradiomics keeps an axis's spacing where it is 0.
+        let smallest = grid == .pyradiomics ? 0.0 : .leastNonzeroMagnitude
+        guard (2...3).contains(spacing.count), spacing.allSatisfy({ $0 >= smallest && $0.isFinite }), spacing.contains(where: { $0 > 0 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .spacing, in: c, debugDescription: grid == .pyradiomics
+                                                   ? "expected 2 or 3 spacings in mm, each positive or 0 (keep the axis)"
+                                                   : "expected 2 or 3 positive spacings in mm")
         }
+        padDistance = try c.decodeIfPresent(Double.self, forKey: .padDistance)
+        if let pad = padDistance {
+            guard grid == .pyradiomics else {
+                throw DecodingError.dataCorruptedError(forKey: .padDistance, in: c, debugDescription: "applies to grid: pyradiomics only")
+            }
+            guard pad >= 0, pad.isFinite, pad <= 1e6 else {
+                throw DecodingError.dataCorruptedError(forKey: .padDistance, in: c, debugDescription: "expected a number ≥ 0")
+            }
+        }
+        castToVoxelType = try c.decodeIfPresent(Bool.self, forKey: .castToVoxelType)
         image = try c.decodeIfPresent(Interpolator.self, forKey: .image) ?? .linear
         mask = try c.decodeIfPresent(Interpolator.self, forKey: .mask) ?? .linear
         guard mask != .cubic else {
@@ -423,8 +460,9 @@ extension InterpolationSettings {
             case .cubic: .cubicSpline
             }
         }
-        return Interpolation(spacing: [spacing[0], spacing[1], spacing.count == 3 ? spacing[2] : nil],
-                             imageKernel: kernel(image), maskKernel: kernel(mask),
+        // A spacing of 0 (pyradiomics grid) keeps the axis's spacing.
+        func axis(_ i: Int) -> Double? { i < spacing.count && spacing[i] > 0 ? spacing[i] : nil }
+        return Interpolation(spacing: [axis(0), axis(1), axis(2)], imageKernel: kernel(image), maskKernel: kernel(mask),
                              maskThreshold: maskThreshold, roundingStep: roundIntensities)
     }
 }

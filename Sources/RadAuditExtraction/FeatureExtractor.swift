@@ -57,7 +57,7 @@ public struct FeatureExtractor: Sendable {
                 var result: ExtractionResult
                 do {
                     result = try extract(image: stored.decoded(from: box.lower, size: box.size), mask: mask.volume,
-                                         placedAt: box.lower, in: stored.geometry, diagnostics: false)
+                                         placedAt: box.lower, in: stored.geometry, voxelType: stored.storedType, diagnostics: false)
                 } catch {
                     try stored.verify()  // a corrupt file explains a failure on its voxels better than the failure
                     throw error
@@ -68,7 +68,7 @@ public struct FeatureExtractor: Sendable {
             }
             let image = try ImageFile.load(imagePath, series: series)
             let mask = try ImageFile.loadMask(maskPath, for: image, imagePath: imagePath, label: label, roi: roi)
-            var result = try extract(image: image.volume, mask: mask.volume, diagnostics: diagnostics)
+            var result = try extract(image: image.volume, mask: mask.volume, voxelType: image.storedType, diagnostics: diagnostics)
             result.notes = image.notes + mask.notes
             return result
         } catch let error as PreprocessingError {
@@ -82,14 +82,18 @@ public struct FeatureExtractor: Sendable {
     ///
     /// - Parameter diagnostics: also record the IBSI diagnostic values; this interpolates the whole image, where
     ///   without them only the part of the grid around the ROI is interpolated (the same values, less work).
-    public func extract(image: Volume<Double>, mask: Volume<Bool>, diagnostics: Bool = false) throws -> ExtractionResult {
-        try extract(image: image, mask: mask, placedAt: .zero, in: image.geometry, diagnostics: diagnostics)
+    ///
+    /// - Parameter voxelType: the image's stored voxel type, for settings that cast interpolated intensities back to it
+    ///   (pyradiomics' resampling).
+    public func extract(image: Volume<Double>, mask: Volume<Bool>, voxelType: VoxelType? = nil,
+                        diagnostics: Bool = false) throws -> ExtractionResult {
+        try extract(image: image, mask: mask, placedAt: .zero, in: image.geometry, voxelType: voxelType, diagnostics: diagnostics)
     }
 
     /// The part of the image grid `geometry` that the extraction of the ROI in `roiBox` reads: the ROI, the local
     /// intensity peak's margin, and what interpolating that neighbourhood needs.
     private func sourceBox(around roiBox: BoundingBox, of geometry: ImageGeometry) throws -> BoundingBox {
-        guard let interpolation = settings.interpolation?.interpolation else {
+        guard let interpolation = interpolation(around: roiBox, of: geometry, voxelType: nil) else {
             guard let margin = margin(geometry.spacing) else { return BoundingBox(covering: geometry.size) }
             return roiBox.expanded(by: margin, within: geometry.size)
         }
@@ -97,6 +101,23 @@ public struct FeatureExtractor: Sendable {
         guard let margin = margin(target.spacing) else { return BoundingBox(covering: geometry.size) }
         let window = try interpolation.window(covering: roiBox, of: geometry, margin: margin &+ 1)
         return try interpolation.sourceBox(for: window, of: geometry)
+    }
+
+    /// The interpolation of the settings for a ROI in `roiBox` of the grid `geometry` (the pyradiomics grid depends on
+    /// it), casting to `voxelType` when the settings ask; nil without interpolation, or when pyradiomics would not
+    /// resample (every target spacing equal to the image's, `numpy.allclose`).
+    private func interpolation(around roiBox: BoundingBox, of geometry: ImageGeometry, voxelType: VoxelType?) -> Interpolation? {
+        guard let settings = settings.interpolation else { return nil }
+        var interpolation = settings.interpolation
+        guard settings.grid == .pyradiomics else { return interpolation }
+        interpolation.alignment = .boundingBox(roiBox, padDistance: settings.padDistance ?? 5)
+        if settings.castToVoxelType == true { interpolation.castTo = voxelType }
+        let unchanged = (0..<3).allSatisfy { axis in
+            let sa = geometry.spacing[axis]
+            let sb = roiBox.upper[axis] - roiBox.lower[axis] == 1 ? sa : interpolation.spacing[axis] ?? sa
+            return abs(sa - sb) <= 1e-8 + 1e-5 * abs(sb)
+        }
+        return unchanged ? nil : interpolation
     }
 
     /// Voxels of image the extraction reads beyond the ROI's box on a grid of `spacing`: the local intensity peak's
@@ -113,7 +134,7 @@ public struct FeatureExtractor: Sendable {
     /// Extracts from `image` and `mask`, a part of the grid `full` starting at voxel `offset` of it. The
     /// interpolation grid is that of `full`.
     private func extract(image: Volume<Double>, mask: Volume<Bool>, placedAt offset: SIMD3<Int>, in full: ImageGeometry,
-                         diagnostics wantDiagnostics: Bool) throws -> ExtractionResult {
+                         voxelType: VoxelType?, diagnostics wantDiagnostics: Bool) throws -> ExtractionResult {
         guard let maskBox = BoundingBox(of: mask.voxels, size: mask.size) else { throw ExtractionError("the mask is empty") }
         for (value, inside) in zip(image.voxels, mask.voxels) where inside && !value.isFinite {
             throw ExtractionError("the ROI contains a non-finite intensity (\(value))")
@@ -133,10 +154,11 @@ public struct FeatureExtractor: Sendable {
             try normalisation.apply(to: &image, mask: mask)
         }
         var gridSize = full.size
-        if let interpolation = settings.interpolation?.interpolation {
+        let fullROIBox = BoundingBox(lower: maskBox.lower &+ offset, upper: maskBox.upper &+ offset)
+        if let interpolation = interpolation(around: fullROIBox, of: full, voxelType: voxelType) {
             let target = try interpolation.grid(for: full).geometry
             gridSize = target.size
-            let roiBox = BoundingBox(lower: maskBox.lower &+ offset, upper: maskBox.upper &+ offset)
+            let roiBox = fullROIBox
             let window = try wantDiagnostics ? nil
                 : margin(target.spacing).map { try interpolation.window(covering: roiBox, of: full, margin: $0 &+ 1) }
             // Image and mask are resampled side by side.

@@ -22,6 +22,21 @@ public enum VoxelType: String, Sendable, CaseIterable {
 
     /// Whether the type holds real numbers (NaN and infinities included) rather than integers.
     public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
+
+    /// The values an integer type holds (nil for floating-point types).
+    public var integerRange: ClosedRange<Double>? {
+        switch self {
+        case .int8: Double(Int8.min)...Double(Int8.max)
+        case .uint8: 0...Double(UInt8.max)
+        case .int16: Double(Int16.min)...Double(Int16.max)
+        case .uint16: 0...Double(UInt16.max)
+        case .int32: Double(Int32.min)...Double(Int32.max)
+        case .uint32: 0...Double(UInt32.max)
+        case .int64: Double(Int64.min)...Double(Int64.max)
+        case .uint64: 0...Double(UInt64.max)
+        case .float32, .float64: nil
+        }
+    }
 }
 
 /// Reads fixed-size numbers at byte offsets of a buffer in a given byte order.

@@ -23,6 +23,24 @@ public struct Interpolation: Hashable, Sendable {
     public var maskThreshold: Double
     /// Round interpolated intensities to multiples of this step (68QD).
     public var roundingStep: Double?
+    /// Where the new grid lies.
+    public var alignment: Alignment = .centred
+    /// Cast interpolated intensities to this stored type (integer types: truncation toward zero, clamped to the range).
+    public var castTo: VoxelType?
+
+    /// Where the new grid lies on the original one.
+    public enum Alignment: Hashable, Sendable {
+        /// IBSI (VTM2): grid centres aligned with the original grid centre (3WE3), `n_b = ⌈n_a s_a / s_b⌉` points per
+        /// axis (026Q); positions beyond the original grid take the nearest boundary value.
+        case centred
+        /// pyradiomics (`imageoperations.resampleImage`, SimpleITK's `ResampleImageFilter`): per axis, with the ratio
+        /// `r = s_a / s_b` and the ROI's voxels `lo…hi` (original index),
+        /// `L = max(0, ⌊(lo − ½) r − pad⌋)`, `U = min(⌈n_a r⌉ − 1, ⌈(hi + ½) r + pad⌉)`, `n_b = U − L + 1` points from
+        /// index `½ (s_b − s_a)/s_a + L / r` in steps of `1 / r`. An axis the ROI spans with one voxel keeps its spacing.
+        /// A point outside the original voxels (index `< −½` or `≥ n_a − ½`) is 0; the cubic B-spline mirrors at the
+        /// border (ITK's `BSplineInterpolateImageFunction`), nearest neighbour rounds halves up.
+        case boundingBox(BoundingBox, padDistance: Double)
+    }
 
     public init(spacing: [Double?], imageKernel: Kernel = .linear, maskKernel: Kernel = .linear,
                 maskThreshold: Double = 0.5, roundingStep: Double? = nil) {
@@ -48,7 +66,9 @@ public struct Interpolation: Hashable, Sendable {
         let n = [geometry.size.x, geometry.size.y, geometry.size.z]
         for axis in 0..<3 {
             let sa = geometry.spacing[axis]
-            guard let sb = spacing[axis] else {
+            var target = spacing[axis]
+            if case .boundingBox(let roi, _) = alignment, target == nil || roi.upper[axis] - roi.lower[axis] == 1 { target = sa }
+            guard let sb = target else {
                 (size[axis], start[axis], step[axis]) = (n[axis], 0, 1)
                 continue
             }
@@ -57,9 +77,19 @@ public struct Interpolation: Hashable, Sendable {
             guard extent < Double(Self.maximumVoxelCount) else {
                 throw PreprocessingError("interpolation to \(sb) mm would need \(extent) voxels along axis \(axis + 1)")
             }
-            size[axis] = Int((extent - 1e-9).rounded(.up))
-            step[axis] = sb / sa
-            start[axis] = 0.5 * (Double(n[axis] - 1) - step[axis] * Double(size[axis] - 1))
+            switch alignment {
+            case .centred:
+                size[axis] = Int((extent - 1e-9).rounded(.up))
+                step[axis] = sb / sa
+                start[axis] = 0.5 * (Double(n[axis] - 1) - step[axis] * Double(size[axis] - 1))
+            case .boundingBox(let roi, let pad):
+                let ratio = sa / sb
+                let lower = max(0, ((Double(roi.lower[axis]) - 0.5) * ratio - pad).rounded(.down))
+                let upper = min((Double(n[axis]) * ratio).rounded(.up) - 1, ((Double(roi.upper[axis]) - 0.5) * ratio + pad).rounded(.up))
+                size[axis] = max(1, Int(upper - lower) + 1)
+                step[axis] = sb / sa
+                start[axis] = 0.5 * (sb - sa) / sa + lower / ratio
+            }
             newSpacing[axis] = sb
         }
         let count = size.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
@@ -102,6 +132,9 @@ public struct Interpolation: Hashable, Sendable {
         if let roundingStep {
             for i in result.voxels.indices { result.voxels[i] = (result.voxels[i] / roundingStep).rounded() * roundingStep }
         }
+        if let range = castTo?.integerRange {
+            for i in result.voxels.indices { result.voxels[i] = min(max(result.voxels[i], range.lowerBound), range.upperBound).rounded(.towardZero) }
+        }
         return result
     }
 
@@ -111,6 +144,12 @@ public struct Interpolation: Hashable, Sendable {
         let fractions = try resample(Volume(geometry: mask.geometry, voxels: mask.voxels.map { $0 ? 1.0 : 0.0 }),
                                      kernel: maskKernel, window: window, offset: offset, full: full ?? mask.geometry)
         return Volume(geometry: fractions.geometry, voxels: fractions.voxels.map { $0 >= maskThreshold - 1e-12 })
+    }
+
+    /// Whether the grid is resampled along `axis` (every axis on the pyradiomics grid, which also crops).
+    private func resamples(_ axis: Int) -> Bool {
+        if case .boundingBox = alignment { return true }
+        return spacing[axis] != nil
     }
 
     /// Source voxels kept beyond the window so that kernels (and the B-spline prefilter, whose boundary effect
@@ -129,7 +168,7 @@ public struct Interpolation: Hashable, Sendable {
         var lower = SIMD3<Int>.zero, upper = SIMD3<Int>.zero
         let n = [geometry.size.x, geometry.size.y, geometry.size.z]
         for axis in 0..<3 {
-            if spacing[axis] == nil {
+            if !resamples(axis) {
                 (lower[axis], upper[axis]) = (window.lower[axis], window.upper[axis])
                 continue
             }
@@ -164,10 +203,10 @@ public struct Interpolation: Hashable, Sendable {
         var values = source.voxels
         var size = source.size
         let windowSize = window.size
-        for axis in 0..<3 where spacing[axis] != nil {
+        for axis in 0..<3 where resamples(axis) {
             let newLength = [windowSize.x, windowSize.y, windowSize.z][axis]
             let taps = LineTaps(fullLength: n[axis], start: fullStart[axis], step: step[axis], firstIndex: window.lower[axis],
-                                count: newLength, shift: sourceLower[axis], kernel: kernel)
+                                count: newLength, shift: sourceLower[axis], kernel: kernel, zeroOutside: alignment != .centred)
             values = Self.resampleAxis(values, size: size, axis: axis, taps: taps)
             switch axis {
             case 0: size.x = newLength
@@ -265,14 +304,23 @@ struct LineTaps {
     let weights: [Double]
     let newLength: Int
 
-    init(fullLength n: Int, start: Double, step: Double, firstIndex: Int, count: Int, shift: Int, kernel: Interpolation.Kernel) {
+    /// - Parameter zeroOutside: points outside the original voxels (index `< −½` or `≥ n − ½`) are 0, and the cubic
+    ///   B-spline is evaluated up to the voxel edges with mirrored coefficients (SimpleITK), rather than every point
+    ///   taking the nearest boundary value.
+    init(fullLength n: Int, start: Double, step: Double, firstIndex: Int, count: Int, shift: Int, kernel: Interpolation.Kernel,
+         zeroOutside: Bool = false) {
         self.kernel = kernel
         newLength = count
         width = kernel == .nearest ? 1 : kernel == .linear ? 2 : 4
         var indices = [Int](repeating: 0, count: count * width)
         var weights = [Double](repeating: 0, count: count * width)
         for m in 0..<count {
-            let x = min(max(start + Double(firstIndex + m) * step, 0), Double(n - 1))
+            let position = start + Double(firstIndex + m) * step
+            if zeroOutside && (position < -0.5 || position >= Double(n) - 0.5) {
+                // Weights stay 0; the indices point at the first source voxel of the crop.
+                continue
+            }
+            let x = zeroOutside && kernel == .cubicSpline ? position : min(max(position, 0), Double(n - 1))
             switch kernel {
             case .nearest:
                 indices[m] = min(Int((x + 0.5).rounded(.down)), n - 1) - shift

@@ -9,7 +9,7 @@ private let samples = "fixtures/pyradiomics/samples"
     #expect(run.stdout.contains("conventions: pyradiomics"))
     #expect(run.stdout.contains("voxel_array_shift: 1000"))
     #expect(run.stdout.contains("name: log-sigma-1-0-mm-3D"))
-    #expect(run.stdout.contains("# meaning changes: RadAudit resamples on the IBSI grid"))
+    #expect(run.stdout.contains("interpolation: {spacing_mm: [1, 1, 1], image: cubic, mask: nearest, grid: pyradiomics, pad_distance: 10, cast_to_voxel_type: true}"))
     let refused = try CLI.run(["convert-params", "fixtures/pyradiomics/exampleSettings/exampleVoxel.yaml"])
     #expect(refused.status == 1)
     #expect(refused.stdout.isEmpty)

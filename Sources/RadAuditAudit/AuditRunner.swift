@@ -164,6 +164,8 @@ public struct AuditRunner: Sendable {
         var acquisition: AcquisitionMetadata?
         /// The image's stored voxel type (pyradiomics' resampling casts back to it).
         var voxelType: VoxelType
+        /// The case's reference mask, for normalisation over it.
+        var referenceMask: Volume<Bool>?
     }
 
     private func load(_ audited: AuditCase, record: InputRecord) throws -> CaseInputs {
@@ -171,10 +173,14 @@ public struct AuditRunner: Sendable {
         let image = loaded.volume
         let mask = try ImageFile.loadMask(audited.mask, for: loaded, imagePath: audited.image, label: audited.label,
                                           roi: audited.roi).volume
+        let reference = try audited.referenceMask.map { try ImageFile.loadMask($0, for: loaded, imagePath: audited.image).volume }
+        // The reference mask's digest joins the definition only when there is one, so other cases keep their keys.
+        let referenceDigest = try audited.referenceMask.map { "|" + SHA256Digest.hex(of: try Data(contentsOf: URL(fileURLWithPath: $0))) } ?? ""
         let definition = "\(record.imageSHA256)|\(record.maskSHA256)|\(audited.label.map(String.init) ?? "")|\(audited.roi ?? "")"
+            + referenceDigest
         return CaseInputs(image: image, mask: mask,
                           digest: SHA256Digest.hex(of: Data(definition.utf8)),
-                          acquisition: loaded.metadata, voxelType: loaded.storedType)
+                          acquisition: loaded.metadata, voxelType: loaded.storedType, referenceMask: reference)
     }
 
     private func run(_ variant: Variant, of audited: AuditCase, inputs: CaseInputs, cache: URL) -> VariantOutcome {
@@ -199,7 +205,8 @@ public struct AuditRunner: Sendable {
             if exportVariants && !variant.steps.isEmpty { try export(image, mask, audited, variant) }
             // Each job uses one core: the audit's parallelism is across cases.
             let result = try FeatureExtractor(settings: settings, concurrent: false).extract(image: image, mask: mask,
-                                                                                             voxelType: inputs.voxelType)
+                                                                                             voxelType: inputs.voxelType,
+                                                                                             referenceMask: inputs.referenceMask)
             outcome.features = result.features
             outcome.roiVoxelCount = Double(result.roiVoxelCount)
             outcome.roiMeanIntensity = result.roiMeanIntensity

@@ -56,7 +56,7 @@ public struct BatchExtraction: Sendable {
         let results = try cases.concurrentMap(width: jobs) { audited -> [Feature] in
             do {
                 return try extractor.extract(imagePath: audited.image, maskPath: audited.mask, label: audited.label,
-                                             roi: audited.roi).features
+                                             roi: audited.roi, referenceMask: audited.referenceMask).features
             } catch {
                 throw ExtractionError("case '\(audited.id)': \(error)")
             }

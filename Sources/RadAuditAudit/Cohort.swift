@@ -9,14 +9,17 @@ public struct AuditCase: Sendable, Hashable {
     public var site: String?
     public var label: Int?
     public var roi: String?
+    /// A mask on the image grid whose voxels normalise the intensities (`normalisation: {over: reference_mask}`).
+    public var referenceMask: String?
     /// Position in the cohort table (0-based); shards keep it so merged tables come out in cohort order.
     public var position: Int
     /// Where the row sits in a study of real repeats (subject, test–retest index, observer, acquisition protocol).
     public var design: CaseDesign
 
     public init(id: String, image: String, mask: String, site: String? = nil, label: Int? = nil, roi: String? = nil,
-                position: Int = 0, design: CaseDesign = CaseDesign()) {
+                position: Int = 0, design: CaseDesign = CaseDesign(), referenceMask: String? = nil) {
         self.id = id
+        self.referenceMask = referenceMask
         self.design = design
         self.image = image
         self.mask = mask
@@ -88,7 +91,7 @@ public struct CohortError: Error, CustomStringConvertible, Sendable {
     public init(description: String) { self.description = description }
 }
 
-/// `CASES.csv`: `case_id,image,mask` plus optional `site,label,roi`; or pyradiomics' batch layout
+/// `CASES.csv`: `case_id,image,mask` plus optional `site,label,roi,reference_mask`; or pyradiomics' batch layout
 /// `Image,Mask` plus optional `Label` and `ID` (or `case_id`; without either, the case id is the row number, from 1).
 /// Relative paths are relative to the table.
 ///
@@ -119,7 +122,7 @@ public enum Cohort {
             throw CohortError(description: "\(path): column '\(column)' needs a 'subject' column naming the subject each row "
                               + "images (without it every row is its own subject and nothing repeats)")
         }
-        let known = Set(["case_id", "image", "mask", "site", "label", "roi"] + CaseDesign.columns)
+        let known = Set(["case_id", "image", "mask", "site", "label", "roi", "reference_mask"] + CaseDesign.columns)
         let acquisitionColumns = pyradiomics ? [] : header.compactMap { column -> (column: String, term: String)? in
             guard !known.contains(column), let term = AcquisitionVocabulary.term(for: column) else { return nil }
             return (column, term.name)
@@ -148,7 +151,8 @@ public enum Cohort {
                 for (column, term) in acquisitionColumns { design.acquisition[term] = field(column) }
             }
             cases.append(AuditCase(id: id, image: resolve(image), mask: resolve(mask), site: field(pyradiomics ? nil : "site"),
-                                   label: label, roi: field(pyradiomics ? nil : "roi"), position: cases.count, design: design))
+                                   label: label, roi: field(pyradiomics ? nil : "roi"), position: cases.count, design: design,
+                                   referenceMask: field(pyradiomics ? nil : "reference_mask").map(resolve)))
         }
         guard !cases.isEmpty else { throw CohortError(description: "\(path): no cases") }
         return cases

@@ -148,7 +148,7 @@ extension IntensityNormalisation: Codable {
         }
         let over = try c.decodeIfPresent(String.self, forKey: .over) ?? "image"
         guard let scope = Scope(rawValue: over) else {
-            throw DecodingError.dataCorruptedError(forKey: .over, in: c, debugDescription: "expected image or roi")
+            throw DecodingError.dataCorruptedError(forKey: .over, in: c, debugDescription: "expected image, roi or reference_mask")
         }
         let scale = try c.decodeIfPresent(Double.self, forKey: .scale) ?? 1
         guard scale > 0, scale.isFinite else {

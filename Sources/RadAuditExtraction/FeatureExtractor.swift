@@ -44,13 +44,16 @@ public struct FeatureExtractor: Sendable {
     ///   - label: the label of a label map, the segment number of a segmentation, or the ROI number of a structure set.
     ///   - series: the SeriesInstanceUID to read when the image directory holds several series.
     ///   - roi: the ROI name of a structure set, or the segment label of a segmentation.
+    ///   - referenceMask: a mask file on the image's grid whose voxels normalise the intensities (`normalisation:
+    ///     {over: reference_mask}`); label 1, or its only label.
     public func extract(imagePath: String, maskPath: String, label: Int? = nil, series: String? = nil,
-                        roi: String? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
+                        roi: String? = nil, referenceMask: String? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
         do {
             // NIfTI and NRRD images are decoded only around the ROI (the whole image for diagnostics). A compressed
             // image inflates in the background while the mask is read; the end of its stream is checked last.
             // Normalising over the whole image needs all of it.
-            if !diagnostics, settings.normalisation?.scope != .image, let stored = try ImageFile.loadStored(imagePath) {
+            if !diagnostics, settings.normalisation == nil || settings.normalisation?.scope == .roi,
+               let stored = try ImageFile.loadStored(imagePath) {
                 let (mask, box) = try ImageFile.loadMask(maskPath, on: stored.geometry, frameOfReferenceUID: nil,
                                                          imagePath: imagePath, label: label, roi: roi,
                                                          within: { try sourceBox(around: $0, of: stored.geometry) })
@@ -68,7 +71,9 @@ public struct FeatureExtractor: Sendable {
             }
             let image = try ImageFile.load(imagePath, series: series)
             let mask = try ImageFile.loadMask(maskPath, for: image, imagePath: imagePath, label: label, roi: roi)
-            var result = try extract(image: image.volume, mask: mask.volume, voxelType: image.storedType, diagnostics: diagnostics)
+            let reference = try referenceMask.map { try ImageFile.loadMask($0, for: image, imagePath: imagePath).volume }
+            var result = try extract(image: image.volume, mask: mask.volume, voxelType: image.storedType,
+                                     referenceMask: reference, diagnostics: diagnostics)
             result.notes = image.notes + mask.notes
             return result
         } catch let error as PreprocessingError {
@@ -85,9 +90,12 @@ public struct FeatureExtractor: Sendable {
     ///
     /// - Parameter voxelType: the image's stored voxel type, for settings that cast interpolated intensities back to it
     ///   (pyradiomics' resampling).
+    /// - Parameter referenceMask: the voxels (same grid) that normalise the intensities with `normalisation: {over:
+    ///   reference_mask}`.
     public func extract(image: Volume<Double>, mask: Volume<Bool>, voxelType: VoxelType? = nil,
-                        diagnostics: Bool = false) throws -> ExtractionResult {
-        try extract(image: image, mask: mask, placedAt: .zero, in: image.geometry, voxelType: voxelType, diagnostics: diagnostics)
+                        referenceMask: Volume<Bool>? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
+        try extract(image: image, mask: mask, placedAt: .zero, in: image.geometry, voxelType: voxelType,
+                    referenceMask: referenceMask, diagnostics: diagnostics)
     }
 
     /// The part of the image grid `geometry` that the extraction of the ROI in `roiBox` reads: the ROI, the local
@@ -134,7 +142,8 @@ public struct FeatureExtractor: Sendable {
     /// Extracts from `image` and `mask`, a part of the grid `full` starting at voxel `offset` of it. The
     /// interpolation grid is that of `full`.
     private func extract(image: Volume<Double>, mask: Volume<Bool>, placedAt offset: SIMD3<Int>, in full: ImageGeometry,
-                         voxelType: VoxelType?, diagnostics wantDiagnostics: Bool) throws -> ExtractionResult {
+                         voxelType: VoxelType?, referenceMask: Volume<Bool>? = nil,
+                         diagnostics wantDiagnostics: Bool) throws -> ExtractionResult {
         guard let maskBox = BoundingBox(of: mask.voxels, size: mask.size) else { throw ExtractionError("the mask is empty") }
         for (value, inside) in zip(image.voxels, mask.voxels) where inside && !value.isFinite {
             throw ExtractionError("the ROI contains a non-finite intensity (\(value))")
@@ -151,7 +160,7 @@ public struct FeatureExtractor: Sendable {
             guard image.size == full.size || normalisation.scope == .roi else {
                 throw ExtractionError("normalising over the image needs the whole image")
             }
-            try normalisation.apply(to: &image, mask: mask)
+            try normalisation.apply(to: &image, mask: mask, reference: referenceMask)
         }
         var gridSize = full.size
         let fullROIBox = BoundingBox(lower: maskBox.lower &+ offset, upper: maskBox.upper &+ offset)

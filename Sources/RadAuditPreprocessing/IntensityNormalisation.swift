@@ -1,7 +1,7 @@
 import RadAuditImageIO
 
 /// Z-score intensity normalisation: `f(x) = s · clip((x − μ) / σ, ±n)`, with `μ` and `σ` (sample, divisor
-/// `N − 1`) over the whole image or over the ROI, outliers beyond `n` standard deviations set to `±n` (before the
+/// `N − 1`) over the whole image, over the ROI, or over a reference region (e.g. muscle or white matter for MR), outliers beyond `n` standard deviations set to `±n` (before the
 /// scale), then scaled by `s`. Over the whole image with sample σ, this is pyradiomics' `normalize`
 /// (`imageoperations.normalizeImage`, SimpleITK's `NormalizeImageFilter`). Not an IBSI step: IBSI 1 leaves
 /// normalisation to the image's calibration, so a protocol that uses it says so in its provenance.
@@ -12,6 +12,9 @@ public struct IntensityNormalisation: Sendable, Hashable {
         case image
         /// The voxels of the ROI (before re-segmentation).
         case roi
+        /// The voxels of a reference mask on the image grid (a cohort's `reference_mask` column, `extract
+        /// --reference-mask`).
+        case referenceMask = "reference_mask"
     }
 
     public var scope: Scope
@@ -26,11 +29,28 @@ public struct IntensityNormalisation: Sendable, Hashable {
         self.outlierLimit = outlierLimit
     }
 
-    /// Normalises every voxel of `image`; `mask` (same grid) selects the voxels of the `roi` scope.
+    /// Normalises every voxel of `image`; `mask` (same grid) selects the voxels of the `roi` scope, `reference`
+    /// (same grid) those of the `reference_mask` scope.
     ///
-    /// - Throws: `PreprocessingError` when the selected voxels have no spread (σ = 0) or are fewer than two.
-    public func apply(to image: inout Volume<Double>, mask: Volume<Bool>) throws {
-        let sample = scope == .image ? image.voxels : zip(image.voxels, mask.voxels).compactMap { $1 ? $0 : nil }
+    /// - Throws: `PreprocessingError` when the selected voxels have no spread (σ = 0) or are fewer than two, or the
+    ///   reference mask is missing or on another grid.
+    public func apply(to image: inout Volume<Double>, mask: Volume<Bool>, reference: Volume<Bool>? = nil) throws {
+        let sample: [Double]
+        switch scope {
+        case .image:
+            sample = image.voxels
+        case .roi:
+            sample = zip(image.voxels, mask.voxels).compactMap { $1 ? $0 : nil }
+        case .referenceMask:
+            guard let reference else {
+                throw PreprocessingError("normalisation over: reference_mask needs a reference mask (the cohort's reference_mask "
+                                         + "column, or extract --reference-mask)")
+            }
+            guard reference.size == image.size else {
+                throw PreprocessingError("the reference mask (\(reference.size)) is not on the image's grid (\(image.size))")
+            }
+            sample = zip(image.voxels, reference.voxels).compactMap { $1 ? $0 : nil }
+        }
         guard sample.count > 1 else {
             throw PreprocessingError("intensity normalisation needs at least two voxels in the \(scope.rawValue)")
         }

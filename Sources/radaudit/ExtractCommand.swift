@@ -48,6 +48,9 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "ROI name in an RT structure set (or segment label in a DICOM SEG).")
     var roi: String?
 
+    @Option(help: "Mask on the image grid whose voxels normalise the intensities (protocol normalisation: {over: reference_mask}).")
+    var referenceMask: String?
+
     @Option(help: "Protocol YAML with an `extraction:` section, or a pyradiomics parameter file (default: IBSI defaults, see protocols/README.md).")
     var `protocol`: String?
 
@@ -80,7 +83,8 @@ struct ExtractCommand: ParsableCommand {
         }
         guard let image, let mask else { return }
         let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label,
-                                                                      series: series, roi: roi, diagnostics: diagnostics)
+                                                                      series: series, roi: roi, referenceMask: referenceMask,
+                                                                      diagnostics: diagnostics)
         for note in result.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         // The filter column appears when the protocol has filters, so that unfiltered tables keep their columns.
         let filtered = !settings.filters.isEmpty

@@ -1,4 +1,6 @@
 import Foundation
+import RadAuditCore
+import RadAuditImageIO
 import Testing
 
 private let samples = "fixtures/pyradiomics/samples"
@@ -99,4 +101,41 @@ private let samples = "fixtures/pyradiomics/samples"
     let features = try String(contentsOfFile: output + "/features.csv", encoding: .utf8).split(separator: "\n")
     #expect(features[0].hasSuffix(",value,pyradiomics_name"))
     #expect(features.contains { $0.hasPrefix("1,original,none,intensity_statistics,Total energy,,none,") && $0.hasSuffix(",original_firstorder_TotalEnergy") })
+}
+
+/// `normalisation: {over: reference_mask}`: `extract --reference-mask` and a cohort's `reference_mask` column give the
+/// values of normalising by hand over that region; without a reference mask the extraction is refused.
+@Test func normalisationOverAReferenceMask() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let protocolPath = directory.appendingPathComponent("p.yaml").path
+    try """
+        extraction:
+          normalisation: {over: reference_mask, scale: 100}
+          families: [intensity_statistics]
+        """.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+    // The reference region: the ROI of case 2 on case 1's grid (same geometry in the synthetic cohort).
+    let cohort = CLI.repository.appendingPathComponent("fixtures/cohort").path
+    let image = cohort + "/case1_image.nii.gz", mask = cohort + "/case1_mask.nii.gz", reference = cohort + "/case2_mask.nii.gz"
+    let run = try CLI.run(["extract", "--image", image, "--mask", mask, "--reference-mask", reference, "--protocol", protocolPath])
+    #expect(run.status == 0, "\(run.stderr)")
+    func value(_ text: String, _ code: String) -> Double? {
+        text.split(separator: "\n").first { $0.contains(",\(code),") }.flatMap { Double($0.split(separator: ",").last!) }
+    }
+    // By hand: the ROI mean, and μ and σ of the image over the reference voxels.
+    let volume = try ImageFile.load(image).volume
+    let roi = try ImageFile.load(mask).volume.voxels.map { $0 != 0 }, ref = try ImageFile.load(reference).volume.voxels.map { $0 != 0 }
+    let refValues = zip(volume.voxels, ref).compactMap { $1 ? $0 : nil }
+    let mu = refValues.reduce(0, +) / Double(refValues.count)
+    let sigma = (refValues.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(refValues.count - 1)).squareRoot()
+    let roiValues = zip(volume.voxels, roi).compactMap { $1 ? 100 * ($0 - mu) / sigma : nil }
+    let expected = roiValues.reduce(0, +) / Double(roiValues.count)
+    let got = try #require(value(run.stdout, "Q4LE"))
+    #expect(abs(got - expected) <= 1e-9 * abs(expected))
+    let cases = directory.appendingPathComponent("cases.csv").path
+    try "case_id,image,mask,reference_mask\nc1,\(image),\(mask),\(reference)\n".write(toFile: cases, atomically: true, encoding: .utf8)
+    let batch = try CLI.run(["extract", "--cases", cases, "--protocol", protocolPath])
+    #expect(batch.status == 0 && batch.stdout.contains(Number.format(got)), "\(batch.stderr)")
+    let refused = try CLI.run(["extract", "--image", image, "--mask", mask, "--protocol", protocolPath])
+    #expect(refused.status == 1 && refused.stderr.contains("needs a reference mask"), "\(refused.stderr)")
 }

@@ -29,3 +29,20 @@ private func volume(_ values: [Double]) -> Volume<Double> {
     let mask = Volume(geometry: image.geometry, voxels: [true, true, false])
     #expect(throws: PreprocessingError.self) { try IntensityNormalisation(scope: .roi).apply(to: &image, mask: mask) }
 }
+
+/// Over a reference region (e.g. muscle), μ and σ come from its voxels only; without one, or on another grid, the
+/// normalisation is refused with a line that says what is missing.
+@Test func theReferenceMaskScopeUsesTheReferenceVoxels() throws {
+    var image = volume([1, 2, 3, 40, 50])
+    let roi = Volume(geometry: image.geometry, voxels: [true, false, false, false, false])
+    let reference = Volume(geometry: image.geometry, voxels: [false, false, false, true, true])
+    try IntensityNormalisation(scope: .referenceMask).apply(to: &image, mask: roi, reference: reference)
+    // Reference: μ = 45, sample σ = √50.
+    for (got, x) in zip(image.voxels, [1.0, 2, 3, 40, 50]) { #expect(abs(got - (x - 45) / 50.0.squareRoot()) < 1e-12) }
+    var again = volume([1, 2, 3])
+    let small = Volume(geometry: again.geometry, voxels: [true, false, false])
+    #expect(throws: PreprocessingError.self) { try IntensityNormalisation(scope: .referenceMask).apply(to: &again, mask: small) }
+    #expect(throws: PreprocessingError.self) {
+        try IntensityNormalisation(scope: .referenceMask).apply(to: &again, mask: small, reference: reference)
+    }
+}

@@ -91,11 +91,33 @@ public struct AuditTables: Sendable {
             for feature in features { try writer.writeRecord(feature.fields(filtered: filtered) + name(feature.key)) }
             try writer.commit()
         }, {
-            try Self.writeStability(FeatureMatrix(features), settings: settings, filtered: filtered, names: names, to: base)
+            let matrix = FeatureMatrix(features)
+            try writeWideTable(matrix, to: base)
+            return try Self.writeStability(matrix, settings: settings, filtered: filtered, names: names, to: base)
         })
         try writeCohortTables(to: base)
         return stability
     }
+
+    /// `features_wide.csv`: one row per extracted case × variant (in `variants.csv` order), `case_id, variant_id,
+    /// perturbation, site`, then one column per feature named by ``FeatureNaming/uniqueColumnNames(_:)`` (the long
+    /// `features.csv` stays the reference). `sites` and `harmonize` read it as it is (its `original` rows).
+    func writeWideTable(_ matrix: FeatureMatrix, to base: URL) throws {
+        let site = Dictionary(inputs.map { ($0.caseID, $0.site) }, uniquingKeysWith: { a, _ in a })
+        let caseIndex = Dictionary(matrix.caseIDs.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let writer = try AtomicFileWriter(path: base.appendingPathComponent(Self.wideTableName).path)
+        try writer.writeRecord(["case_id", "variant_id", "perturbation", "site"] + FeatureNaming.uniqueColumnNames(matrix.features))
+        for variant in variants {
+            guard let c = caseIndex[variant.caseID], let v = matrix.variant(variant.variantID) else { continue }
+            let values = matrix.features.indices.map { matrix.value($0, c, v) }
+            guard values.contains(where: { !$0.isNaN }) else { continue }
+            try writer.writeRecord([variant.caseID, variant.variantID, variant.perturbation, site[variant.caseID] ?? ""]
+                                   + values.map(Number.format))
+        }
+        try writer.commit()
+    }
+
+    public static let wideTableName = "features_wide.csv"
 
     /// Scores `matrix` and writes `stability.csv` (with a `filter` column when `filtered`, a `pyradiomics_name`
     /// column when `names` is given).
@@ -105,6 +127,7 @@ public struct AuditTables: Sendable {
         try AtomicFile.write(CSVTable.render(header: StabilityResult.columns(filtered: filtered) + (names == nil ? [] : ["pyradiomics_name"]),
                                              rows: stability.lazy.map { r in r.fields(filtered: filtered) + (names.map { [$0[r.key] ?? ""] } ?? []) }),
                              to: base.appendingPathComponent("stability.csv").path)
+        try RobustFeatures.write(stability, required: settings.required, filtered: filtered, to: base)
         return stability
     }
 

@@ -211,9 +211,12 @@ public struct RunInfo: Sendable, Hashable, Decodable {
     public var finished: String
     public var seed: UInt64?
     public var jobs: Int?
+    /// What the run warned about (a protocol without perturbations, inputs that look wrong, missing shards).
+    public var warnings: [String] = []
 
     public init(tool: String = "radaudit", version: String, commit: String? = nil, started: String, finished: String,
-                seed: UInt64? = nil, jobs: Int? = nil) {
+                seed: UInt64? = nil, jobs: Int? = nil, warnings: [String] = []) {
+        self.warnings = warnings
         self.tool = tool
         self.version = version
         self.commit = commit
@@ -223,7 +226,7 @@ public struct RunInfo: Sendable, Hashable, Decodable {
         self.jobs = jobs
     }
 
-    enum CodingKeys: String, CodingKey { case tool, version, commit, started, finished, seed, jobs }
+    enum CodingKeys: String, CodingKey { case tool, version, commit, started, finished, seed, jobs, warnings }
 
     /// `version`, `started` and `finished` are required; other keys are optional and unknown keys are ignored.
     public init(from decoder: Decoder) throws {
@@ -232,7 +235,8 @@ public struct RunInfo: Sendable, Hashable, Decodable {
                   version: try c.decode(String.self, forKey: .version),
                   commit: try c.decodeIfPresent(String.self, forKey: .commit).flatMap { $0.isEmpty ? nil : $0 },
                   started: try c.decode(String.self, forKey: .started), finished: try c.decode(String.self, forKey: .finished),
-                  seed: try c.decodeIfPresent(UInt64.self, forKey: .seed), jobs: try c.decodeIfPresent(Int.self, forKey: .jobs))
+                  seed: try c.decodeIfPresent(UInt64.self, forKey: .seed), jobs: try c.decodeIfPresent(Int.self, forKey: .jobs),
+                  warnings: try c.decodeIfPresent([String].self, forKey: .warnings) ?? [])
     }
 
     /// The run record in `data`, read from `path`.

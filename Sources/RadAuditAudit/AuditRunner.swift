@@ -33,6 +33,9 @@ public struct InputRecord: Sendable {
     public var acquisition: AcquisitionMetadata?
     /// The row's study-design columns of the cohort table.
     public var design = CaseDesign()
+    /// What reading the case noticed that the user should hear about (a label chosen among several, a CT
+    /// re-segmentation range on an image that is not CT); not written to `inputs.csv`.
+    public var notes: [String] = []
 
     /// The row of `inputs.csv` (columns ``AuditInput/columns``).
     public var fields: [String] { [caseID, site, image, mask, imageSHA256, maskSHA256] }
@@ -166,13 +169,20 @@ public struct AuditRunner: Sendable {
         var voxelType: VoxelType
         /// The case's reference mask, for normalisation over it.
         var referenceMask: Volume<Bool>?
+        /// Warnings about the inputs (``InputRecord/notes``).
+        var notes: [String]
     }
 
     private func load(_ audited: AuditCase, record: InputRecord) throws -> CaseInputs {
         let loaded = try ImageFile.load(audited.image)
         let image = loaded.volume
-        let mask = try ImageFile.loadMask(audited.mask, for: loaded, imagePath: audited.image, label: audited.label,
-                                          roi: audited.roi).volume
+        let loadedMask = try ImageFile.loadMask(audited.mask, for: loaded, imagePath: audited.image, label: audited.label,
+                                                roi: audited.roi)
+        let mask = loadedMask.volume
+        var notes = loadedMask.notes
+        if let note = Self.resegmentationNote(auditProtocol.extraction.resegmentation, image: loaded, path: audited.image) {
+            notes.append(note)
+        }
         let reference = try audited.referenceMask.map { try ImageFile.loadMask($0, for: loaded, imagePath: audited.image).volume }
         // The reference mask's digest joins the definition only when there is one, so other cases keep their keys.
         let referenceDigest = try audited.referenceMask.map { "|" + SHA256Digest.hex(of: try Data(contentsOf: URL(fileURLWithPath: $0))) } ?? ""
@@ -180,7 +190,23 @@ public struct AuditRunner: Sendable {
             + referenceDigest
         return CaseInputs(image: image, mask: mask,
                           digest: SHA256Digest.hex(of: Data(definition.utf8)),
-                          acquisition: loaded.metadata, voxelType: loaded.storedType, referenceMask: reference)
+                          acquisition: loaded.metadata, voxelType: loaded.storedType, referenceMask: reference, notes: notes)
+    }
+
+    /// A warning when a re-segmentation range in Hounsfield units (a lower bound at or below −500, as in CT
+    /// protocols) meets an image that is not CT: a DICOM modality other than CT, or no negative intensity at all
+    /// (MR, PET and most normalised images). Such a range silently keeps every voxel, or none.
+    static func resegmentationNote(_ settings: ResegmentationSettings?, image: LoadedImage, path: String) -> String? {
+        guard let lower = settings?.lower, lower <= -500 else { return nil }
+        let range = "[\(Number.format(lower)), \(settings?.upper.map(Number.format) ?? "∞")]"
+        if let modality = image.metadata?.modality, modality != "CT" {
+            return "\(path): the re-segmentation range \(range) is in CT Hounsfield units, but the image's modality is \(modality)"
+        }
+        if image.metadata?.modality == nil, let minimum = image.volume.voxels.min(), minimum >= 0 {
+            return "\(path): the re-segmentation range \(range) looks like CT Hounsfield units, but the image has no negative "
+                + "intensity (lowest \(Number.format(minimum))): is it CT?"
+        }
+        return nil
     }
 
     private func run(_ variant: Variant, of audited: AuditCase, inputs: CaseInputs, cache: URL) -> VariantOutcome {
@@ -301,6 +327,7 @@ private final class CaseSlot: @unchecked Sendable {
             prepared = made
             input = made.record
             input.acquisition = try? made.inputs.get().acquisition
+            input.notes = (try? made.inputs.get().notes) ?? []
             return made
         }
     }

@@ -19,11 +19,26 @@ public enum FeatureNaming: String, Sendable, CaseIterable {
         case .pyradiomics:
             return PyradiomicsFeatureName.name(of: feature, settings: settings)
         case .ibsi:
-            let parts = (feature.filter == "none" ? [] : [feature.filter])
-                + [feature.family.rawValue, Self.snakeCase(feature.name)]
-                + (feature.aggregation == .none ? [] : [Self.snakeCase(feature.aggregation.rawValue)])
-            return parts.joined(separator: "_")
+            return Self.ibsiColumnName(FeatureKey(family: feature.family.rawValue, feature: feature.name, ibsiCode: feature.code,
+                                                  aggregation: feature.aggregation.rawValue, filter: feature.filter))
         }
+    }
+
+    /// `filter_family_feature_aggregation` in snake case (no filter part for the unfiltered image, no aggregation part
+    /// for features without one).
+    static func ibsiColumnName(_ key: FeatureKey) -> String {
+        let parts = (key.filter == "none" ? [] : [key.filter]) + [key.family, snakeCase(key.feature)]
+            + (key.aggregation.isEmpty || key.aggregation == "none" ? [] : [snakeCase(key.aggregation)])
+        return parts.joined(separator: "_")
+    }
+
+    /// Unique column names for `keys`, in order: ``ibsiColumnName(_:)``, with the IBSI code appended to names that
+    /// would otherwise repeat.
+    static func uniqueColumnNames(_ keys: [FeatureKey]) -> [String] {
+        let names = keys.map(ibsiColumnName)
+        var counts: [String: Int] = [:]
+        for name in names { counts[name, default: 0] += 1 }
+        return zip(names, keys).map { name, key in counts[name]! > 1 ? name + "_" + key.ibsiCode.lowercased() : name }
     }
 
     /// Lower-case words joined by `_`: letters and digits kept, everything else a separator

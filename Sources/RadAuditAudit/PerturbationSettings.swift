@@ -250,6 +250,9 @@ public struct StabilitySettings: Sendable, Hashable, Decodable {
     public var statistic: String
     public var metric: Metric
     public var threshold: Double
+    /// The perturbation groups a feature must be robust in to be recommended (`robust_features.csv`); nil: every
+    /// group of the audit (each perturbation and chain, and `all`).
+    public var required: [String]?
 
     public static let iccForms = ["ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"]
     /// Shrout & Fleiss' names of the two-way forms, accepted for McGraw & Wong's: ICC(2,·) is absolute agreement
@@ -262,7 +265,7 @@ public struct StabilitySettings: Sendable, Hashable, Decodable {
         self.threshold = threshold
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case statistic, robustIf = "robust_if" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case statistic, robustIf = "robust_if", required }
     private enum RuleKeys: String, CodingKey, CaseIterable { case metric, threshold }
 
     public init(from decoder: Decoder) throws {
@@ -286,6 +289,10 @@ public struct StabilitySettings: Sendable, Hashable, Decodable {
             let rule = try c.nestedContainer(keyedBy: RuleKeys.self, forKey: .robustIf)
             metric = try rule.decodeIfPresent(Metric.self, forKey: .metric) ?? metric
             threshold = try rule.decodeIfPresent(Double.self, forKey: .threshold) ?? threshold
+        }
+        required = try c.decodeIfPresent([String].self, forKey: .required)
+        if required?.isEmpty == true {
+            throw DecodingError.dataCorruptedError(forKey: .required, in: c, debugDescription: "name at least one perturbation group")
         }
     }
 

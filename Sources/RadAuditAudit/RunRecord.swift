@@ -19,10 +19,13 @@ public struct RunRecord: Codable, Sendable {
     /// `merge` refuses shards that disagree on them, on the tool version or on the shard count.
     public var protocolSHA256: String?
     public var cohortSHA256: String?
+    /// What the run warned about (also on stderr, in the report and in the record); absent when nothing.
+    public var warnings: [String]?
 
     public init(seed: UInt64, jobs: Int, started: Date, finished: Date, shard: String? = nil, protocolSHA256: String? = nil,
-                cohortSHA256: String? = nil) {
+                cohortSHA256: String? = nil, warnings: [String] = []) {
         self.shard = shard
+        self.warnings = warnings.isEmpty ? nil : warnings
         self.protocolSHA256 = protocolSHA256
         self.cohortSHA256 = cohortSHA256
         let format = ISO8601DateFormatter()

@@ -166,6 +166,7 @@ public struct ShardMerge: Sendable {
                                                        names: pyradiomics, to: base)
         var merged = tables
         merged.features = originals
+        try merged.writeWideTable(matrix, to: base)
         try merged.writeCohortTables(to: base)
         return (merged, stability)
     }

@@ -26,6 +26,23 @@ public struct WideTable: Sendable {
         }
     }
 
+    /// The samples of an audit's `features_wide.csv`, which holds every case × variant: the rows whose `variant_id`
+    /// is `variant` (default `original`, the unperturbed extraction). A table without a `variant_id` column is
+    /// returned as it is (naming a variant for it is an error).
+    public func selectingVariant(_ variant: String?) throws -> WideTable {
+        guard let column = header.firstIndex(of: "variant_id") else {
+            if let variant { throw TableError("\(path): no column 'variant_id' to select variant '\(variant)' from") }
+            return self
+        }
+        let wanted = variant ?? "original"
+        let kept = rows.filter { $0[column] == wanted }
+        guard !kept.isEmpty else {
+            let present = Array(Set(rows.map { $0[column] })).sorted().prefix(10).joined(separator: ", ")
+            throw TableError("\(path): no row of variant '\(wanted)' (variants: \(present))")
+        }
+        return WideTable(path: path, header: header, rows: kept)
+    }
+
     /// The index of the column with this name; an error naming the file and the available columns otherwise.
     public func column(_ name: String) throws -> Int {
         guard let index = header.firstIndex(of: name) else {

@@ -68,11 +68,15 @@ public enum ImageFile {
         }
         if let stored = try loadStored(path) {
             try geometry.requireSame(as: stored.geometry, path: imagePath, otherPath: path)
-            return LoadedMask(volume: try stored.selectingLabel(label, path: path))
+            let whole = BoundingBox(covering: stored.geometry.size)
+            let (mask, _, present) = try stored.selectingLabel(label, path: path, within: { _ in whole })
+            return LoadedMask(volume: mask, notes: LabelChoice.note(label, present: present, path: path).map { [$0] } ?? [])
         }
         let labels = try read(path)
         try geometry.requireSame(as: labels.geometry, path: imagePath, otherPath: path)
-        return LoadedMask(volume: try labels.selectingLabel(label, path: path))
+        let present = Set(labels.voxels.filter { $0 != 0 }).sorted()
+        return LoadedMask(volume: try labels.selectingLabel(label, path: path),
+                          notes: LabelChoice.note(label, present: present, path: path).map { [$0] } ?? [])
     }
 
     /// The part of the mask at `path` inside the box that `box` makes of the ROI's bounding box, as
@@ -85,8 +89,8 @@ public enum ImageFile {
         throws -> (mask: LoadedMask, box: BoundingBox) {
         if roi == nil, !isDICOM(path), let stored = try loadStored(path) {
             try geometry.requireSame(as: stored.geometry, path: imagePath, otherPath: path)
-            let (volume, region) = try stored.selectingLabel(label, path: path, within: box)
-            return (LoadedMask(volume: volume), region)
+            let (volume, region, present) = try stored.selectingLabel(label, path: path, within: box)
+            return (LoadedMask(volume: volume, notes: LabelChoice.note(label, present: present, path: path).map { [$0] } ?? []), region)
         }
         var whole = try loadMask(path, on: geometry, frameOfReferenceUID: frameOfReferenceUID, imagePath: imagePath,
                                  label: label, roi: roi)

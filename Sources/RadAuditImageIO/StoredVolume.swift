@@ -50,14 +50,17 @@ public struct StoredVolume: Sendable {
     /// the label's bounding box, with the geometry of that box. The labels and their boxes are found in one pass
     /// over the stored values, made as a compressed file inflates; only the box is decoded.
     ///
+    /// Also returns the labels present (non-zero values, ascending).
+    ///
     /// - Throws: when the label is absent (naming those present) or the data is corrupt or truncated.
     public func selectingLabel(_ label: Int?, path: String, within box: (BoundingBox) throws -> BoundingBox)
-        throws -> (mask: Volume<Bool>, box: BoundingBox) {
+        throws -> (mask: Volume<Bool>, box: BoundingBox, labels: [Double]) {
         let extents = try voxels.labelExtents(rowLength: geometry.size.x, rowsPerSlice: geometry.size.y)
-        let chosen = try LabelChoice.choose(label, present: extents.keys.sorted(), path: path)
+        let present = extents.keys.sorted()
+        let chosen = try LabelChoice.choose(label, present: present, path: path)
         let region = try box(extents[chosen]!)
         let selected = try decodedRows(of: region).map { $0 == chosen }
-        return (Volume(geometry: geometry.cropped(to: region), voxels: selected), region)
+        return (Volume(geometry: geometry.cropped(to: region), voxels: selected), region, present)
     }
 }
 
@@ -204,6 +207,14 @@ private struct LabelScan {
 
 /// Which label of a label map is the ROI.
 enum LabelChoice {
+    /// A warning when no label was chosen and the mask holds several: label 1 is used, which may not be the ROI meant.
+    static func note(_ label: Int?, present: [Double], path: String) -> String? {
+        guard label == nil, present.count > 1 else { return nil }
+        let listed = present.prefix(10).map { String(Int($0)) }.joined(separator: ", ") + (present.count > 10 ? ", …" : "")
+        return "\(path): the mask holds \(present.count) labels (\(listed)) and none was chosen: label 1 is used "
+            + "(choose with the cohort's label column or --label)"
+    }
+
     /// `label` when given; otherwise the only non-zero value of a binary mask (e.g. 0/255), else 1.
     ///
     /// - Throws: when the chosen label is absent, naming the labels that are present.

@@ -147,7 +147,8 @@ extension ProvenanceDocument {
         // The audit and its tables.
         let audit = b.identifier("audit")
         b.activity(id: audit, start: run.started, end: run.finished, label: "radaudit audit", types: [.qname("radaudit:Audit")],
-                   (run.seed.map { [.unsignedLong("randomSeed", $0)] } ?? []) + (run.jobs.map { [.integer("jobs", $0)] } ?? []))
+                   (run.seed.map { [.unsignedLong("randomSeed", $0)] } ?? []) + (run.jobs.map { [.integer("jobs", $0)] } ?? [])
+                    + run.warnings.map { .text("warning", $0) })
         b.used(audit, protocolPlan)
         for input in results.inputs {
             b.used(audit, images[input.caseID]!.image)

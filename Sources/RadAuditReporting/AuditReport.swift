@@ -118,6 +118,10 @@ public enum AuditReport {
         if !results.errors.isEmpty {
             item("Errors", "<span class=\"warning\">\(results.errors.count) case/variant extraction(s) failed — see section 4</span>")
         }
+        if !results.run.warnings.isEmpty {
+            item("Warnings", "<ul class=\"warning\">" + results.run.warnings.prefix(50).map { "<li>\(HTML.escape($0))</li>" }.joined()
+                 + (results.run.warnings.count > 50 ? "<li>… and \(results.run.warnings.count - 50) more (run.json)</li>" : "") + "</ul>")
+        }
         html += "</dl>\n<h3>Robust features per family and perturbation group</h3>\n"
         var rows: [[HTMLTable.Cell]] = []
         let families = AuditCharts.orderedFamilies(features)

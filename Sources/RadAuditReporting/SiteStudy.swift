@@ -19,10 +19,13 @@ public struct SiteStudy: Sendable {
     public var continuous: [String]
     public var referenceSite: String?
     public var toolVersion: String
+    /// With an audit's `features_wide.csv`: the variant whose rows are the samples (nil: `original`).
+    public var variant: String?
 
     public init(input: String, site: String, id: String? = nil, features: [String]? = nil, output: String,
                 harmonize: ComBat.Method? = nil, categorical: [String] = [], continuous: [String] = [],
-                referenceSite: String? = nil, toolVersion: String = AuditRunner.toolVersion) {
+                referenceSite: String? = nil, toolVersion: String = AuditRunner.toolVersion, variant: String? = nil) {
+        self.variant = variant
         self.input = input
         self.site = site
         self.id = id
@@ -40,9 +43,19 @@ public struct SiteStudy: Sendable {
                       harmonizedTestsName = "site_tests_harmonized.csv"
 
     /// Runs the study; `warning` receives each per-feature problem that does not stop it (one line each).
-    public func run(warning warn: (String) -> Void) throws {
+    /// What a run found, for the command's closing line.
+    public struct Summary: Sendable {
+        public var samples: Int
+        public var sites: Int
+        public var features: Int
+        /// Features with at least one site test at q < 0.05 (before harmonisation).
+        public var differing: Int
+    }
+
+    @discardableResult
+    public func run(warning warn: (String) -> Void) throws -> Summary {
         let started = Date()
-        let table = try WideTable.read(input)
+        let table = try WideTable.read(input).selectingVariant(variant)
         let siteColumn = try table.column(site)
         let idColumn = try id.map(table.column)
         let categoricalNames = categorical, continuousNames = continuous
@@ -121,6 +134,9 @@ public struct SiteStudy: Sendable {
         } catch let error as ProvenanceError {
             throw TableError(error.description)
         }
+        let differing = Set(rows.filter { $0.qValue < 0.05 }.map(\.feature)).count
+        return Summary(samples: table.rows.count, sites: Set(sites.filter { !$0.isEmpty }).count, features: usable.count,
+                       differing: differing)
     }
 
     /// The tests of one feature; `warning` hears about sites without enough values.

@@ -24,11 +24,14 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Output directory.")
     var output: String
 
-    @Option(help: "Threads the run may use: case × variant extractions in parallel, then the tables and the report (default: the number of cores).")
+    @Option(help: "Threads the run may use: case × variant extractions in parallel, then the tables and the report.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Reuse finished case × variant results whose inputs and settings hash the same.")
+    @Flag(help: "Continue in DIR: reuse finished case × variant results whose inputs and settings hash the same.")
     var resume = false
+
+    @Flag(help: "Write into DIR even if it holds files (without it, or --resume, a non-empty DIR is refused).")
+    var overwrite = false
 
     @Option(help: "Process only shard i of N (1-based), e.g. 2/8: cases whose position modulo N is i − 1.")
     var shard: Shard?
@@ -41,6 +44,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputDirectory.check(output, overwrite: overwrite, resume: resume)
         let pipeline = AuditPipeline(protocolPath: `protocol`, casesPath: cases, output: output, jobs: jobs, resume: resume,
                                      shard: shard.map { ($0.index, $0.count) }, exportVariants: exportVariants)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
@@ -55,8 +59,12 @@ struct AuditCommand: ParsableCommand {
         }
         if summary.failed > 0 {
             FileHandle.standardError.write(Data("radaudit: \(summary.failed) of \(summary.runs) case × variant runs failed; see \(output)/errors.csv\n".utf8))
-            throw ExitCode(3)
         }
+        let robust = summary.robust.of > 0 ? "\(summary.robust.count) of \(summary.robust.of) features robust; " : ""
+        FileHandle.standardError.write(Data(("radaudit: audited \(summary.cases) case(s) × \(summary.variants) variant(s): "
+            + "\(summary.runs - summary.failed - summary.skipped) extracted, \(summary.failed) failed, \(summary.skipped) skipped; "
+            + "\(robust)\(summary.warnings.count) warning(s); report: \(output)/report.html\n").utf8))
+        if summary.failed > 0 { throw ExitCode(3) }
     }
 }
 

@@ -12,7 +12,7 @@ struct HarmonizeCommand: ParsableCommand {
         abstract: "ComBat harmonisation (neuroCombat/sva) of the feature columns of a wide table.",
         discussion: """
             The output is the input table with the feature columns harmonised and every other column untouched. \
-            Features: every numeric column other than --batch, --id and the covariates, unless --features lists \
+            Features: every numeric column other than --site, --id and the covariates, unless --features lists \
             them. Categorical covariates get one dummy per level after the first (sorted); continuous covariates \
             enter linearly. With --reference-site that site's samples are left unchanged and the others are \
             mapped onto it. --save-model writes the fitted estimates as JSON; --apply-model harmonises new samples \
@@ -21,7 +21,9 @@ struct HarmonizeCommand: ParsableCommand {
             """)
 
     @Option(help: "Wide CSV table: one row per sample, one column per feature.") var input: String
-    @Option(help: "Column holding the batch (site, scanner).") var batch: String
+    @Option(name: [.customLong("site"), .customLong("batch")],
+            help: "Column holding the site (batch, scanner); --batch is its former name, accepted for one release.")
+    var site: String
     @Option(help: "Sample identifier column (never a feature).") var id: String?
     @Option(help: "Comma-separated feature columns (default: every other numeric column).") var features: String?
     @Option(help: "Comma-separated categorical covariates to preserve.") var categorical: String?
@@ -29,6 +31,8 @@ struct HarmonizeCommand: ParsableCommand {
     @Option(name: .customLong("reference-site"), help: "Site whose data are kept unchanged.") var referenceSite: String?
     @Option(help: "parametric | nonparametric | mean-only | no-eb (default parametric).") var method: String?
     @Option(help: "Output CSV file.") var output: String
+    @Option(help: "With an audit's features_wide.csv: the variant whose rows are the samples (default: original).")
+    var variant: String?
     @Option(name: .customLong("save-model"), help: "Write the fitted model as JSON.") var saveModel: String?
     @Option(name: .customLong("apply-model"), help: "Harmonise with a saved model instead of fitting.") var applyModel: String?
 
@@ -42,11 +46,11 @@ struct HarmonizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try WideTable.read(input)
-        let batchColumn = try table.column(batch)
+        let table = try WideTable.read(input).selectingVariant(variant)
+        let batchColumn = try table.column(site)
         let batches = table.cells(batchColumn)
         if let line = batches.firstIndex(of: "") {
-            throw TableError("\(input): column '\(batch)', line \(line + 2): missing batch")
+            throw TableError("\(input): column '\(site)', line \(line + 2): missing site")
         }
         let model = try applyModel.map(Self.loadModel)
         let categoricalNames = model?.categorical.map(\.name) ?? commaSeparated(categorical) ?? []

@@ -29,7 +29,10 @@ struct SitesCommand: ParsableCommand {
     @Option(help: "Column holding the site (batch, scanner).") var site: String
     @Option(help: "Sample identifier column (never a feature).") var id: String?
     @Option(help: "Comma-separated feature columns (default: every other numeric column).") var features: String?
-    @Option(help: "Output directory (created if needed).") var output: String
+    @Option(help: "Output directory (created if needed; a non-empty one needs --overwrite).") var output: String
+    @Flag(help: "Write into the output directory even if it holds files.") var overwrite = false
+    @Option(help: "With an audit's features_wide.csv: the variant whose rows are the samples (default: original).")
+    var variant: String?
     @Option(help: "Harmonise with ComBat first: parametric | nonparametric | mean-only | no-eb.") var harmonize: String?
     @Option(help: "Comma-separated categorical covariates ComBat preserves (with --harmonize).") var categorical: String?
     @Option(help: "Comma-separated continuous covariates ComBat preserves (with --harmonize).") var continuous: String?
@@ -46,10 +49,13 @@ struct SitesCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputDirectory.check(output, overwrite: overwrite)
         let study = SiteStudy(input: input, site: site, id: id, features: commaSeparated(features), output: output,
                               harmonize: harmonize.flatMap(ComBat.Method.init(rawValue:)),
                               categorical: commaSeparated(categorical) ?? [], continuous: commaSeparated(continuous) ?? [],
-                              referenceSite: referenceSite, toolVersion: RadAudit.version)
-        try study.run(warning: warn)
+                              referenceSite: referenceSite, toolVersion: RadAudit.version, variant: variant)
+        let summary = try study.run(warning: warn)
+        FileHandle.standardError.write(Data(("radaudit: \(summary.samples) samples at \(summary.sites) sites, \(summary.features) "
+            + "features: \(summary.differing) differ between sites (q < 0.05); report: \(output)/report.html\n").utf8))
     }
 }

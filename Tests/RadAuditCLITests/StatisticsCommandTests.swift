@@ -301,7 +301,8 @@ struct StatisticsCommandTests {
         #expect(output.rows(where: ["feature": "bad"]).allSatisfy { output.number($0, "statistic").isNaN })
         #expect(output.rows(where: ["feature": "onesite"]).allSatisfy { output.number($0, "statistic").isNaN })
 
-        let missing = try CLI.run(["sites", "--input", input, "--site", "centre", "--output", out.path])
+        let missing = try CLI.run(["sites", "--input", input, "--site", "centre", "--output",
+                                   directory.appendingPathComponent("fresh").path])
         #expect(missing.status != 0 && missing.stderr.contains("no column 'centre'"))
     }
 

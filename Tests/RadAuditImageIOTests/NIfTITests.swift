@@ -195,7 +195,7 @@ func labelsAreSelectedFromTheStoredValues(type: VoxelType) throws {
     defer { try? FileManager.default.removeItem(atPath: path) }
     try NIfTI.write(Volume(geometry: geometry, voxels: [0, 5, 2, 5, 0, 2] as [Double]), to: path, type: type)
     let stored = try #require(try ImageFile.loadStored(path))
-    let (boxed, box) = try stored.selectingLabel(5, path: path, within: { $0 })
+    let (boxed, box, _) = try stored.selectingLabel(5, path: path, within: { $0 })
     #expect(box == BoundingBox(lower: SIMD3(0, 0, 0), upper: SIMD3(2, 2, 1)))
     #expect(boxed.voxels == [false, true, true, false])
     #expect(boxed.geometry.size == GridSize(x: 2, y: 2, z: 1))

@@ -113,7 +113,7 @@ func boxedLabelSelectionMatchesDecodedComparison(type: String, width: Int) throw
         try data.write(to: URL(fileURLWithPath: path))
         let stored = try #require(try ImageFile.loadStored(path))
         for label in Set(labels).subtracting([0]) {
-            let (mask, box) = try stored.selectingLabel(Int(label), path: path, within: { $0 })
+            let (mask, box, _) = try stored.selectingLabel(Int(label), path: path, within: { $0 })
             let expected = Volume(geometry: ImageGeometry(size: size, spacing: SIMD3(1, 1, 1)), voxels: labels.map { $0 == label })
             #expect(box == BoundingBox(of: expected.voxels, size: size))
             #expect(mask.voxels == expected.cropped(to: box).voxels)

@@ -6,7 +6,7 @@ import RadAuditCore
 import RadAuditProvenance
 
 /// Writes `report.html` and `provenance.provx` of an audit directory from its tables (the end of `radaudit audit`,
-/// and `radaudit report DIR`).
+/// and `radaudit report DIR`), then the paper's `methods.md`, `figures/` and `tables/` (``PaperOutputs``).
 public enum AuditReportWriter {
     public static let reportName = "report.html"
     public static let provenanceName = "provenance.provx"
@@ -31,8 +31,10 @@ public enum AuditReportWriter {
         let (html, unfinished) = try concurrently(width: concurrency,
                                                   { Data(AuditReport.render(results, generated: generated, concurrency: concurrency).utf8) },
                                                   { ProvenanceDocument.auditBeforeReporting(results, options: options) })
-        return try write(report: html, record: unfinished.addingReporting(reportSHA256: SHA256Digest.hex(of: html)),
-                         directory: directory, validator: validator)
+        let written = try write(report: html, record: unfinished.addingReporting(reportSHA256: SHA256Digest.hex(of: html)),
+                                directory: directory, validator: validator)
+        try PaperOutputs.write(results, directory: directory)
+        return written
     }
 
     /// Validates `record`, then writes `report` and the record atomically into `directory` as `report.html` and

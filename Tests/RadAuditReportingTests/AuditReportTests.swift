@@ -136,11 +136,15 @@ private func render(_ results: AuditResults) -> String {
     let examples = Fixture.repository.appendingPathComponent("reports/examples/audit-example")
     let reportURL = examples.appendingPathComponent("report.html")
     let recordURL = examples.appendingPathComponent("provenance.provx")
+    let methodsURL = examples.appendingPathComponent("methods.md")
+    let methods = PaperOutputs.methods(results)
     if ProcessInfo.processInfo.environment["RADAUDIT_UPDATE_EXAMPLES"] == "1" {
         try FileManager.default.createDirectory(at: examples, withIntermediateDirectories: true)
         try Data(html.utf8).write(to: reportURL)
         try record.write(to: recordURL)
+        try Data(methods.utf8).write(to: methodsURL)
     }
+    #expect(try String(contentsOf: methodsURL, encoding: .utf8) == methods, "reports/examples/audit-example/methods.md is stale")
     #expect(try String(contentsOf: reportURL, encoding: .utf8) == html,
             "reports/examples/audit-example/report.html is stale: RADAUDIT_UPDATE_EXAMPLES=1 swift test --filter committedExample")
     #expect(try Data(contentsOf: recordURL) == record, "reports/examples/audit-example/provenance.provx is stale")

@@ -58,14 +58,30 @@ enum AuditCharts {
     }
 
     /// Forest plot of one family: estimate and 95 % CI per feature and group over the Koo & Li bands.
+    /// The groups a forest plot shows: all of them, or only the pooled group `all` when there are more than 8 or
+    /// the plots would draw more than 4 000 intervals (1 000 features).
+    static func forestGroups(_ groups: [String], features: Int) -> [String] {
+        groups.count > 8 || groups.count * features > 4000 ? groups.filter { $0 == StabilityResult.allGroup } : groups
+    }
+
+    /// The left end of the forest plots' common axis: the lowest finite CI bound of the shown groups, rounded down
+    /// to a tenth, between −1 and 0.
+    static func forestAxisLow(_ results: AuditResults, groups shown: [String]) -> Double {
+        let values = results.stability.filter { shown.contains($0.perturbation) }.map(\.ciLow).filter(\.isFinite)
+        return max(-1, min(0, ((values.min() ?? 0) * 10).rounded(.down) / 10))
+    }
+
     static func forestPlot(_ results: AuditResults, family: String, features: [FeatureKey], groups: [String],
                            statistic: String, threshold: Double) -> String {
-        let shown = groups.count > 8 ? groups.filter { $0 == StabilityResult.allGroup } : groups
+        let shown = forestGroups(groups, features: features.count)
         let lookup = Dictionary(results.stability.map { ("\($0.perturbation)\u{0}\(key($0.key))", $0) }) { first, _ in first }
         let rows = features.filter { $0.family == family }
-        let values = rows.flatMap { feature in shown.compactMap { lookup["\($0)\u{0}\(key(feature))"]?.ciLow } }
-        let lowest = max(-1, min(0, ((values.filter(\.isFinite).min() ?? 0) * 10).rounded(.down) / 10))
-        let labelWidth = 300.0, plotWidth = 560.0, top = 58.0
+        // One axis for every family, so that plots can be compared.
+        let lowest = forestAxisLow(results, groups: shown)
+        let labelWidth = 300.0, plotWidth = 560.0
+        let legendWidth = shown.reduce(0.0) { $0 + 34 + Double($1.count) * 6.6 }
+        let legendRows = max(1, Int((legendWidth / plotWidth).rounded(.up)))
+        let top = 58.0 + 18 * Double(legendRows - 1)
         let subRow = 9.0, rowHeight = max(16, subRow * Double(shown.count) + 8)
         let plotHeight = rowHeight * Double(rows.count)
         var canvas = SVGCanvas(width: labelWidth + plotWidth + 30, height: top + plotHeight + 52)
@@ -80,7 +96,7 @@ enum AuditCharts {
         canvas.line(x1: x(threshold), y1: top - 2, x2: x(threshold), y2: top + plotHeight, stroke: "#a1262b", width: 1.2,
                     dash: "4 3", title: "robustness threshold \(HTML.number(threshold))")
         canvas.legend(shown.enumerated().map { ($0.element, colour(group: $0.element, index: $0.offset)) },
-                      x: labelWidth, y: 16, marker: "line")
+                      x: labelWidth, y: 16, marker: "line", maxX: labelWidth + plotWidth)
         for (row, feature) in rows.enumerated() {
             let y0 = top + Double(row) * rowHeight
             if row % 2 == 1 { canvas.rect(x: 0, y: y0, width: labelWidth - 4, height: rowHeight, fill: "#f4f6f8") }
@@ -106,21 +122,27 @@ enum AuditCharts {
     }
 
     /// Per-case strip chart of a diagnostic (ROI volume or mean intensity) per variant: a broken case stands out.
-    static func diagnostics(_ results: AuditResults, value: (CaseDiagnostics) -> Double, label: String, title: String) -> String {
-        let cases = results.caseIDs
+    /// - Parameter cases: the cases drawn (default: every case), e.g. only those flagged as outliers.
+    static func diagnostics(_ results: AuditResults, value: (CaseDiagnostics) -> Double, label: String, title: String,
+                            cases: [String]? = nil) -> String {
+        let cases = cases ?? results.caseIDs
+        let shown = Set(cases)
         let perturbation = Dictionary(results.variants.map { ($0.caseID + "\u{0}" + $0.variantID, $0.perturbation) }) { a, _ in a }
         var kinds: [String] = []
         for record in results.diagnostics where record.variantID != AuditResults.originalVariant {
             let kind = perturbation[record.caseID + "\u{0}" + record.variantID] ?? "other"
             if !kinds.contains(kind) { kinds.append(kind) }
         }
-        let left = 80.0, bandWidth = max(14, min(90, 820 / Double(max(cases.count, 1))))
-        let plotWidth = bandWidth * Double(cases.count), top = 36.0, plotHeight = 230.0
+        // The chart spans the page's width whatever the number of cases.
+        let left = 80.0, bandWidth = max(14, min(137, 820 / Double(max(cases.count, 1))))
+        let plotWidth = bandWidth * Double(cases.count), plotHeight = 230.0
+        let legendWidth = kinds.reduce(74.0) { $0 + 32 + Double($1.count) * 6.6 }
+        let top = 36.0 + 18 * Double(max(0, Int((legendWidth / max(plotWidth, 1)).rounded(.up)) - 1))
         let rotate = cases.count > 10 || (cases.map(\.count).max() ?? 0) * 6 > Int(bandWidth)
         let labelSpace = rotate ? Double(min((cases.map(\.count).max() ?? 4) * 6, 120)) + 20 : 24
         var canvas = SVGCanvas(width: left + plotWidth + 30, height: top + plotHeight + labelSpace + 40)
-        let y = LinearScale(domain: LinearScale.extent(results.diagnostics.map(value)), range: top...(top + plotHeight),
-                            flipped: true).niced()
+        let y = LinearScale(domain: LinearScale.extent(results.diagnostics.filter { shown.contains($0.caseID) }.map(value)),
+                            range: top...(top + plotHeight), flipped: true).niced()
         canvas.leftAxis(y, x: left, gridRight: left + plotWidth, label: label)
         let bands = BandScale(count: cases.count, range: left...(left + plotWidth))
         let byCase = Dictionary(grouping: results.diagnostics, by: \.caseID)
@@ -151,7 +173,8 @@ enum AuditCharts {
         canvas.text("case", x: left + plotWidth / 2, y: top + plotHeight + labelSpace + 12, anchor: "middle", size: 11, weight: "600")
         canvas.diamond(x: left + 5, y: 14, size: 5, fill: "#1b1f24")
         canvas.text("original", x: left + 14, y: 18, size: 11)
-        canvas.legend(kinds.enumerated().map { ($0.element, ChartColour.category($0.offset)) }, x: left + 74, y: 18, marker: "circle")
+        canvas.legend(kinds.enumerated().map { ($0.element, ChartColour.category($0.offset)) }, x: left + 74, y: 18, marker: "circle",
+                      maxX: left + plotWidth)
         return canvas.render(title: title, description: "Strip chart: one column per case, one point per variant "
                                 + "(diamond: original extraction; colour: perturbation).")
     }

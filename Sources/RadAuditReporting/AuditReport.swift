@@ -10,6 +10,12 @@ public enum AuditReport {
     /// Feature values of the original extraction are tabulated per case up to this many cases; beyond, as
     /// median and range over the cohort.
     public static let maximumValueColumns = 60
+    /// Rows any table of the page shows; beyond, the page says which CSV file holds them all.
+    public static let maximumTableRows = 250
+    /// Cells (features × groups) up to which the agreement heatmap is drawn; beyond, a family × group summary.
+    public static let maximumHeatmapCells = 6000
+    /// Cases up to which every case is drawn in the per-case diagnostics; beyond, only the cases flagged.
+    public static let maximumDiagnosticCases = 40
 
     /// - Parameter concurrency: how many threads may render sections at once.
     public static func render(_ results: AuditResults, generated: Date = Date(),
@@ -36,7 +42,8 @@ public enum AuditReport {
         let sections: [@Sendable () -> String] = [
             { summary(results, groups: groups, features: features, rule: rule.text) },
             {
-                section("heatmap", "2 Agreement heatmap",
+                guard features.count * groups.count <= maximumHeatmapCells else { return familyHeatmap(results, groups: groups) }
+                return section("heatmap", "2 Agreement heatmap",
                         figure(AuditCharts.heatmap(results, features: features, groups: groups, rule: rule.text),
                                caption: "\(stability.statistic) estimate of every feature (rows) for every perturbation "
                                 + "group (columns); the group \u{201C}all\u{201D} pools every variant. Bold with a dot: \(rule.text). "
@@ -97,7 +104,9 @@ public enum AuditReport {
         let variantsPerCase = Dictionary(grouping: results.variants, by: \.caseID).values.map(\.count).max() ?? 0
         var html = "<dl class=\"summary\">\n"
         func item(_ term: String, _ value: String) { html += "<dt>\(HTML.escape(term))</dt><dd>\(value)</dd>\n" }
-        item("Cohort", "\(results.caseIDs.count) cases: " + HTML.escape(results.caseIDs.joined(separator: ", ")))
+        let listed = results.caseIDs.prefix(20).joined(separator: ", ")
+            + (results.caseIDs.count > 20 ? ", … (\(results.caseIDs.count - 20) more in inputs.csv)" : "")
+        item("Cohort", "\(results.caseIDs.count) cases: " + HTML.escape(listed))
         if !(siteOrder == ["(none)"]) {
             item("Sites", HTML.escape(siteOrder.map { "\($0) (\(sites[$0]!))" }.joined(separator: ", ")))
         }
@@ -169,15 +178,27 @@ public enum AuditReport {
         var html = "<p class=\"note\">ROI size and mean intensity of every case under every variant. A case whose "
             + "points scatter far from the others, or whose original (diamond) sits apart, deserves a look at its image "
             + "and mask.</p>\n"
+        var drawn: [String]? = nil
+        if results.caseIDs.count > maximumDiagnosticCases {
+            let flagged = flaggedCases(results)
+            drawn = Array(flagged.prefix(maximumDiagnosticCases).map(\.caseID))
+            html += "<p>\(results.caseIDs.count) cases: \(flagged.count) flagged (their ROI volume varies across variants by "
+                + "more than three times the cohort's median, or their original ROI mean intensity lies beyond 3 SD of the "
+                + "cohort's); \(drawn!.count) are drawn, the rest are summarised by <code>cases.csv</code>.</p>\n"
+            html += HTMLTable(caption: "Flagged cases", columns: ["case", "ROI volume CV across variants", "mean intensity z"],
+                              rows: flagged.map { [.text($0.caseID), .number($0.volumeCV, digits: 3), .number($0.intensityZ, digits: 3)] },
+                              limit: maximumTableRows, source: "cases.csv").render()
+        }
         let charts: [(KeyPath<CaseDiagnostics, Double>, String, String, String)] = [
             (\.roiVoxels, "ROI volume (voxels)", "ROI volume per case and variant",
              "ROI volume (voxels of the intensity mask) per case and variant."),
             (\.roiMeanIntensity, "ROI mean intensity", "ROI mean intensity per case and variant",
              "Mean intensity inside the ROI per case and variant."),
         ]
-        for (value, label, title, caption) in charts {
+        for (value, label, title, caption) in charts where drawn?.isEmpty != true {
             if results.diagnostics.contains(where: { $0[keyPath: value].isFinite }) {
-                html += figure(AuditCharts.diagnostics(results, value: { $0[keyPath: value] }, label: label, title: title),
+                html += figure(AuditCharts.diagnostics(results, value: { $0[keyPath: value] }, label: label, title: title,
+                                                       cases: drawn),
                                caption: caption)
             } else {
                 html += "<p class=\"note\">\(HTML.escape(label)): no values in cases.csv.</p>\n"
@@ -185,54 +206,132 @@ public enum AuditReport {
         }
         if !results.errors.isEmpty {
             html += HTMLTable(caption: "Failed extractions", columns: ["case", "variant", "error"],
-                              rows: results.errors.map { [.text($0.caseID), .text($0.variantID), .text($0.error)] }).render()
+                              rows: results.errors.map { [.text($0.caseID), .text($0.variantID), .text($0.error)] },
+                              limit: maximumTableRows, source: "errors.csv").render()
         }
         return section("diagnostics", "4 Per-case diagnostics", html)
     }
 
-    /// Features robust in the `all` group (or, without one, in every group), with their IBSI codes.
+    /// Cases whose diagnostics stand out, most extreme first: the coefficient of variation of the ROI volume across
+    /// the case's variants above three times the cohort's median, or an original ROI mean intensity more than 3 SD
+    /// from the cohort's mean.
+    static func flaggedCases(_ results: AuditResults) -> [(caseID: String, volumeCV: Double, intensityZ: Double)] {
+        let byCase = Dictionary(grouping: results.diagnostics, by: \.caseID)
+        var cvs: [String: Double] = [:], originals: [String: Double] = [:]
+        for (caseID, records) in byCase {
+            let volumes = records.map(\.roiVoxels).filter(\.isFinite)
+            if volumes.count > 1 {
+                let mean = volumes.reduce(0, +) / Double(volumes.count)
+                let sd = (volumes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(volumes.count - 1)).squareRoot()
+                cvs[caseID] = mean > 0 ? sd / mean : .nan
+            }
+            if let original = records.first(where: { $0.variantID == AuditResults.originalVariant })?.roiMeanIntensity,
+               original.isFinite { originals[caseID] = original }
+        }
+        let sortedCV = cvs.values.filter(\.isFinite).sorted()
+        let medianCV = sortedCV.isEmpty ? Double.nan : sortedCV[sortedCV.count / 2]
+        let means = Array(originals.values)
+        let mean = means.reduce(0, +) / Double(max(means.count, 1))
+        let sd = means.count > 1 ? (means.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(means.count - 1)).squareRoot() : .nan
+        return results.caseIDs.compactMap { caseID -> (String, Double, Double)? in
+            let cv = cvs[caseID] ?? .nan
+            let z = originals[caseID].map { sd > 0 ? ($0 - mean) / sd : 0 } ?? .nan
+            guard (cv.isFinite && medianCV.isFinite && cv > 3 * max(medianCV, 1e-9)) || abs(z) > 3 else { return nil }
+            return (caseID, cv, z)
+        }.sorted { max($0.1 / max(medianCV, 1e-9), abs($0.2)) > max($1.1 / max(medianCV, 1e-9), abs($1.2)) }
+    }
+
+    /// The answer per perturbation group: robust counts, which features survive which groups (an UpSet-style
+    /// table of the robustness patterns), and the recommended features (robust in every required group).
     static func robustTable(_ results: AuditResults, features: [FeatureKey], groups: [String], rule: String) -> String {
         let lookup = Dictionary(results.stability.map { ("\($0.perturbation)\u{0}\(AuditCharts.key($0.key))", $0) }) { a, _ in a }
-        let decisive = groups.contains(StabilityResult.allGroup) ? [StabilityResult.allGroup] : groups
-        let robust = features.filter { feature in
-            decisive.allSatisfy { lookup["\($0)\u{0}\(AuditCharts.key(feature))"]?.robust == true }
+        let perturbationGroups = groups.filter { $0 != StabilityResult.allGroup }
+        var html = "<p>\(HTML.escape(rule)). Robust features per group:</p>\n"
+        html += HTMLTable(caption: nil, columns: ["group", "robust", "of"], rows: groups.map { group in
+            let scored = features.compactMap { lookup["\(group)\u{0}\(AuditCharts.key($0))"] }
+            return [.text(group), .integer(scored.filter(\.robust).count), .integer(scored.count)]
+        }, sortable: false).render()
+
+        // Robustness patterns: the set of perturbation groups each feature survives, most common first.
+        var patterns: [[Bool]: Int] = [:]
+        for feature in features {
+            let pattern = perturbationGroups.map { lookup["\($0)\u{0}\(AuditCharts.key(feature))"]?.robust == true }
+            patterns[pattern, default: 0] += 1
         }
-        var rows: [[HTMLTable.Cell]] = []
-        for feature in robust {
-            var row: [HTMLTable.Cell] = [.text(IBSINotation.familyAbbreviation(feature.family)), .text(feature.feature),
-                                         .text(feature.aggregation == "none" ? "" : feature.aggregation), .code(feature.ibsiCode),
-                                         .code(IBSINotation.nomenclature(feature, settings: results.auditProtocol.extraction))]
-            for group in groups {
-                if let r = lookup["\(group)\u{0}\(AuditCharts.key(feature))"] {
-                    row.append(.markup("\(HTML.statistic(r.estimate)) [\(HTML.statistic(r.ciLow)), \(HTML.statistic(r.ciHigh))]",
-                                       sortKey: HTML.sortKey(r.estimate), className: "num"))
-                } else {
-                    row.append(.text(""))
-                }
+        let ranked = patterns.sorted { ($0.value, $0.key.filter { $0 }.count) > ($1.value, $1.key.filter { $0 }.count) }
+        if perturbationGroups.count > 1 {
+            html += "<h3>Which features survive which perturbations</h3>\n<p class=\"note\">Each row is one pattern of "
+                + "robustness (● robust in that group), with the number of features that follow it, most common first.</p>\n"
+            let patternRows: [[HTMLTable.Cell]] = ranked.prefix(30).map { entry in
+                [HTMLTable.Cell.integer(entry.value)]
+                    + entry.key.map { $0 ? HTMLTable.Cell.markup("●", className: "r1") : HTMLTable.Cell.markup("", className: "r0") }
             }
-            rows.append(row)
+            html += HTMLTable(caption: nil, columns: ["features"] + perturbationGroups, rows: patternRows, sortable: false).render()
         }
-        let scope = decisive == [StabilityResult.allGroup] ? "in the group pooling every variant (all)" : "in every group"
-        let html = "<p>\(robust.count) of \(features.count) features are robust \(HTML.escape(scope)): "
-            + "\(HTML.escape(rule)). Cells: estimate [95 % CI].</p>\n"
-            + HTMLTable(caption: nil, columns: ["family", "feature", "aggregation", "IBSI code", "IBSI name"] + groups,
-                        rows: rows).render()
+
+        let filtered = results.stability.contains { $0.filter != "none" }
+        let required = RobustFeatures.requiredGroups(results.stability, required: results.auditProtocol.stability.required)
+        let recommended = Set(RobustFeatures.rows(results.stability, required: results.auditProtocol.stability.required,
+                                                  filtered: filtered).map { row in
+            (filtered ? row[0] : "none") + "|" + row[filtered ? 3 : 2] + "|" + row[filtered ? 4 : 3]
+        })
+        let robust = features.filter { recommended.contains($0.filter + "|" + $0.ibsiCode + "|" + $0.aggregation) }
+        let rows: [[HTMLTable.Cell]] = robust.map { feature in
+            [.text(IBSINotation.familyAbbreviation(feature.family)), .text(feature.displayName), .code(feature.ibsiCode)]
+                + groups.map { group in
+                    lookup["\(group)\u{0}\(AuditCharts.key(feature))"].map { HTMLTable.Cell.statistic($0.estimate) } ?? .text("")
+                }
+        }
+        html += "<h3>Recommended features</h3>\n<p>\(robust.count) of \(features.count) features are robust in every required "
+            + "group (\(HTML.escape(required.joined(separator: ", "))); <code>stability: required:</code>), listed in "
+            + "<code>\(RobustFeatures.fileName)</code>. Cells: estimate.</p>\n"
+            + HTMLTable(caption: nil, columns: ["family", "feature", "IBSI code"] + groups, rows: rows, id: "robust-table",
+                        limit: maximumTableRows, source: RobustFeatures.fileName, filterable: rows.count > 20).render()
         return section("robust", "5 Robust features", html)
     }
 
+    /// Every feature's estimate in every group, one row per feature (robust cells shaded), with a search box; the
+    /// intervals, classes and counts are in `stability.csv`.
     static func stabilityTable(_ results: AuditResults) -> String {
-        let rows: [[HTMLTable.Cell]] = results.stability.map { r in
-            [.text(r.perturbation), .text(IBSINotation.familyAbbreviation(r.family)), .text(r.feature),
-             .text(r.aggregation == "none" ? "" : r.aggregation), .code(r.ibsiCode), .text(r.statistic),
-             .statistic(r.estimate), .statistic(r.ciLow), .statistic(r.ciHigh), .text(r.kooLi),
-             .text(r.robust ? "yes" : "no", className: r.robust ? "yes" : "no"), .integer(r.cases), .integer(r.raters)]
+        let groups = results.perturbationGroups
+        let features = orderedFeatures(results)
+        let lookup = Dictionary(results.stability.map { ("\($0.perturbation)\u{0}\(AuditCharts.key($0.key))", $0) }) { a, _ in a }
+        let rows: [[HTMLTable.Cell]] = features.map { feature in
+            [.text(IBSINotation.familyAbbreviation(feature.family)), .text(feature.displayName), .code(feature.ibsiCode)]
+                + groups.map { group in
+                    guard let r = lookup["\(group)\u{0}\(AuditCharts.key(feature))"] else { return .text("") }
+                    return .markup(HTML.statistic(r.estimate), className: r.robust ? "num r1" : "num")
+                }
         }
-        let html = "<p class=\"note\">Every feature in every perturbation group (click a header to sort). "
-            + "cases: subjects with a value for every variant of the group; raters: variants (the original included).</p>\n"
-            + HTMLTable(caption: nil, columns: ["group", "family", "feature", "aggregation", "IBSI code", "statistic", "estimate",
-                                                "95 % CI low", "95 % CI high", "Koo & Li", "robust", "cases", "raters"],
-                        rows: rows, id: "stability-table").render()
+        let html = "<p class=\"note\">\(results.auditProtocol.stability.statistic) estimate of every feature in every group "
+            + "(shaded: robust); click a header to sort, type to search. Confidence intervals, Koo &amp; Li classes and the "
+            + "numbers of cases are in <code>stability.csv</code>.</p>\n"
+            + HTMLTable(caption: nil, columns: ["family", "feature", "IBSI code"] + groups, rows: rows, id: "stability-table",
+                        limit: 2000, source: "stability.csv", filterable: true).render()
         return section("stability", "6 Every feature: agreement per group", html)
+    }
+
+    /// Robust fractions per family and group, coloured, in place of the feature heatmap when it would be too large.
+    static func familyHeatmap(_ results: AuditResults, groups: [String]) -> String {
+        let families = AuditCharts.orderedFamilies(orderedFeatures(results))
+        var counts: [String: (Int, Int)] = [:]
+        for r in results.stability {
+            let key = r.family + "\u{0}" + r.perturbation
+            let c = counts[key] ?? (0, 0)
+            counts[key] = (c.0 + (r.robust ? 1 : 0), c.1 + 1)
+        }
+        let rows: [[HTMLTable.Cell]] = families.map { family in
+            [.text(IBSINotation.familyName(family))] + groups.map { group in
+                let (robust, scored) = counts[family + "\u{0}" + group] ?? (0, 0)
+                let fraction = scored > 0 ? Double(robust) / Double(scored) : 0
+                return .markup("<span style=\"background:\(ChartColour.agreement(fraction));padding:0 6px\">\(robust)/\(scored)</span>",
+                               sortKey: String(robust), className: "num")
+            }
+        }
+        return section("heatmap", "2 Agreement overview",
+                       "<p class=\"note\">\(orderedFeatures(results).count) features × \(groups.count) groups: too many for a "
+                       + "per-feature heatmap (<code>figures/heatmap.svg</code> has it); robust features per family and group "
+                       + "instead.</p>\n" + HTMLTable(caption: nil, columns: ["family"] + groups, rows: rows, sortable: false).render())
     }
 
     static func valuesTable(_ results: AuditResults, features: [FeatureKey]) -> String {
@@ -241,7 +340,7 @@ public enum AuditReport {
         let cases = results.caseIDs
         var html = "<p class=\"note\">Feature values of the original (unperturbed) extraction; every variant's values are in "
             + "<code>features.csv</code>.</p>\n"
-        if cases.count <= maximumValueColumns {
+        if cases.count <= maximumValueColumns && features.count <= maximumTableRows {
             let rows: [[HTMLTable.Cell]] = features.map { feature in
                 [.text(IBSINotation.familyAbbreviation(feature.family)), .text(feature.displayName), .code(feature.ibsiCode)]
                     + cases.map { caseID in
@@ -263,22 +362,29 @@ public enum AuditReport {
         return section("values", "7 Feature values", html)
     }
 
+    /// The cases (file names only: the paths of the machine that ran the audit stay in `inputs.csv` and the record)
+    /// and the variants (one row per variant: the same for every case but its seed, which `variants.csv` gives).
     static func cohortTables(_ results: AuditResults) -> String {
         let metadataKeys = Array(Set(results.inputs.flatMap(\.metadata.keys))).sorted()
+        func name(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
         let inputRows: [[HTMLTable.Cell]] = results.inputs.map { input in
-            [.text(input.caseID), .text(input.site ?? ""), .text(input.image), .code(String(input.imageSHA256.prefix(16)) + "…"),
-             .text(input.mask), .code(String(input.maskSHA256.prefix(16)) + "…")]
+            [.text(input.caseID), .text(input.site ?? ""), .text(name(input.image)), .code(String(input.imageSHA256.prefix(16)) + "…"),
+             .text(name(input.mask)), .code(String(input.maskSHA256.prefix(16)) + "…")]
                 + metadataKeys.map { .text(input.metadata[$0] ?? "") }
         }
-        var html = "<p class=\"note\">SHA-256 digests are shortened here; the provenance record has them in full.</p>\n"
+        var html = "<p class=\"note\">File names and shortened SHA-256 digests; <code>inputs.csv</code> and the provenance "
+            + "record have the paths and digests in full.</p>\n"
         html += HTMLTable(caption: "Cases", columns: ["case", "site", "image", "image SHA-256", "mask", "mask SHA-256"] + metadataKeys,
-                          rows: inputRows).render()
-        let variantRows: [[HTMLTable.Cell]] = results.variants.map { v in
-            [.text(v.caseID), .text(v.variantID), .text(v.perturbation), .code(v.parameters),
-             .markup(v.seed.map(String.init) ?? "", sortKey: v.seed.map(String.init), className: "num")]
+                          rows: inputRows, id: "cases-table", limit: maximumTableRows, source: "inputs.csv",
+                          filterable: inputRows.count > 20).render()
+        var seen = Set<String>()
+        var variantRows: [[HTMLTable.Cell]] = []
+        for v in results.variants where seen.insert(v.variantID).inserted {
+            variantRows.append([.code(v.variantID), .text(v.perturbation), .code(v.parameters.replacingOccurrences(of: ";", with: "; "))])
         }
-        html += HTMLTable(caption: "Perturbation variants", columns: ["case", "variant", "perturbation", "parameters", "seed"],
-                          rows: variantRows).render()
+        html += HTMLTable(caption: "Perturbation variants (per case seeds in variants.csv)",
+                          columns: ["variant", "perturbation", "parameters"], rows: variantRows,
+                          limit: maximumTableRows, source: "variants.csv").render()
         return section("cohort", "8 Cohort and variants", html)
     }
 

@@ -82,15 +82,26 @@ struct HTMLTable {
     var rows: [[Cell]]
     var sortable = true
     var id: String?
+    /// At most this many rows are written; a note then names `source`, the file holding every row.
+    var limit: Int? = nil
+    var source: String? = nil
+    /// A search box above the table that hides rows without every typed word (needs `id`).
+    var filterable = false
 
     func render() -> String {
-        var html = "<div class=\"table-wrap\"><table"
+        var html = ""
+        if filterable, let id {
+            html += "<input type=\"search\" data-filter=\"\(HTML.escape(id))\" placeholder=\"Search features…\" "
+                + "aria-label=\"Search this table\">\n"
+        }
+        html += "<div class=\"table-wrap\"><table"
         if let id { html += " id=\"\(HTML.escape(id))\"" }
         if sortable { html += " class=\"sortable\"" }
         html += ">"
         if let caption { html += "<caption>\(HTML.escape(caption))</caption>" }
         html += "<thead><tr>" + columns.map { "<th scope=\"col\">\(HTML.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
-        for row in rows {
+        let shown = limit.map { Array(rows.prefix($0)) } ?? rows
+        for row in shown {
             html += "<tr>"
             for cell in row {
                 html += "<td"
@@ -100,7 +111,12 @@ struct HTMLTable {
             }
             html += "</tr>\n"
         }
-        return html + "</tbody></table></div>\n"
+        html += "</tbody></table></div>\n"
+        if shown.count < rows.count {
+            html += "<p class=\"note\">The first \(shown.count) of \(rows.count) rows"
+                + (source.map { "; every row is in <code>\(HTML.escape($0))</code>" } ?? "") + ".</p>\n"
+        }
+        return html
     }
 }
 
@@ -155,6 +171,10 @@ enum HTMLPage {
         table.sortable th[aria-sort="ascending"]::after { content: " ▲"; }
         table.sortable th[aria-sort="descending"]::after { content: " ▼"; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td code { white-space: nowrap; }
+        input[type=search] { font: inherit; padding: 4px 8px; width: 320px; margin: 4px 0; }
+        details > summary { cursor: pointer; color: var(--accent); margin: 6px 0; }
+        td.r1 { background: #d9efe1; } td.r0 { background: #f8e3e3; }
         td.yes { color: #0b6e35; font-weight: 600; }
         td.no { color: #a1262b; }
         td.filled, td.partial, td.author { white-space: nowrap; font-weight: 600; }
@@ -190,7 +210,9 @@ enum HTMLPage {
                 var cell = row.cells[column];
                 if (!cell) return "";
                 var sort = cell.getAttribute("data-sort");
-                return sort === null ? cell.textContent.trim().toLowerCase() : (sort === "" ? NaN : parseFloat(sort));
+                if (sort !== null) return sort === "" ? NaN : parseFloat(sort);
+                var text = cell.textContent.trim();
+                return text !== "" && isFinite(text) ? parseFloat(text) : text.toLowerCase();
               }
               rows.sort(function (a, b) {
                 var x = key(a), y = key(b);
@@ -202,6 +224,16 @@ enum HTMLPage {
                 return ascending ? (x < y ? -1 : x > y ? 1 : 0) : (x < y ? 1 : x > y ? -1 : 0);
               });
               rows.forEach(function (row) { body.appendChild(row); });
+            });
+          });
+        });
+        document.querySelectorAll("input[data-filter]").forEach(function (input) {
+          var table = document.getElementById(input.getAttribute("data-filter"));
+          input.addEventListener("input", function () {
+            var words = input.value.toLowerCase().split(/\\s+/).filter(function (w) { return w; });
+            Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+              var text = row.textContent.toLowerCase();
+              row.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
             });
           });
         });

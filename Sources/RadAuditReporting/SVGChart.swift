@@ -187,11 +187,19 @@ struct SVGCanvas {
         text(label, x: x - 52, y: middle, anchor: "middle", size: 11, weight: "600", rotate: -90)
     }
 
-    /// A legend of coloured swatches in one row starting at (x, y); returns the x after the last entry.
+    /// A legend of coloured swatches starting at (x, y), wrapped onto further rows (18 px apart) before `maxX`;
+    /// returns the x after the last entry.
     @discardableResult
-    mutating func legend(_ entries: [(label: String, colour: String)], x: Double, y: Double, marker: String = "square") -> Double {
+    mutating func legend(_ entries: [(label: String, colour: String)], x: Double, y: Double, marker: String = "square",
+                         maxX: Double = .infinity) -> Double {
         var cursor = x
+        var y = y
         for entry in entries {
+            let width = (marker == "line" ? 18 : 16) + Double(entry.label.count) * 6.6 + 16
+            if cursor > x && cursor + width > maxX {
+                cursor = x
+                y += 18
+            }
             switch marker {
             case "circle": circle(x: cursor + 5, y: y - 4, radius: 4.5, fill: entry.colour)
             case "line": line(x1: cursor, y1: y - 4, x2: cursor + 14, y2: y - 4, stroke: entry.colour, width: 2)

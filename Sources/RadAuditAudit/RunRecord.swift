@@ -30,12 +30,42 @@ public struct RunRecord: Codable, Sendable {
         self.cohortSHA256 = cohortSHA256
         let format = ISO8601DateFormatter()
         format.timeZone = TimeZone(identifier: "UTC")
-        commit = ProcessInfo.processInfo.environment["RADAUDIT_COMMIT"] ?? "unknown"
+        commit = ProcessInfo.processInfo.environment["RADAUDIT_COMMIT"] ?? Self.checkoutCommit() ?? "unknown"
         self.started = format.string(from: started)
         self.finished = format.string(from: finished)
         self.seed = seed
         self.jobs = jobs
     }
+
+    /// The commit of the git checkout the running binary was built in (`<checkout>/.build/<configuration>/radaudit`,
+    /// as `swift build` and `swift run` leave it), read from `.git/HEAD` and its ref; nil elsewhere (an installed
+    /// binary: set `RADAUDIT_COMMIT`).
+    static func checkoutCommit() -> String? {
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let git = directory.appendingPathComponent(".git")
+            if let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8) {
+                let line = head.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard line.hasPrefix("ref: ") else { return isCommit(line) ? line : nil }
+                let ref = String(line.dropFirst(5))
+                if let id = try? String(contentsOf: git.appendingPathComponent(ref), encoding: .utf8) {
+                    let id = id.trimmingCharacters(in: .whitespacesAndNewlines)
+                    return isCommit(id) ? id : nil
+                }
+                // A packed ref.
+                let packed = (try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8)) ?? ""
+                for entry in packed.split(separator: "\n") where entry.hasSuffix(" " + ref) {
+                    let id = String(entry.prefix(40))
+                    return isCommit(id) ? id : nil
+                }
+                return nil
+            }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    private static func isCommit(_ text: String) -> Bool { text.count == 40 && text.allSatisfy(\.isHexDigit) }
 
     /// The record of the audit in `directory`.
     public static func read(from directory: String) throws -> RunRecord {

@@ -163,13 +163,18 @@ public enum AuditReport {
         let stability = results.auditProtocol.stability
         var html = "<p class=\"note\">Estimate (point) and 95 % confidence interval (bar) per feature and perturbation "
             + "group, over the Koo &amp; Li reliability bands; the dashed red line is the robustness threshold "
-            + "(\(HTML.escape(Number.format(stability.threshold)))). Intervals are clipped to the axis.</p>\n"
-        for family in AuditCharts.orderedFamilies(features) where results.stability.contains(where: { $0.family == family }) {
-            html += "<h3>\(HTML.escape(IBSINotation.familyName(family)))</h3>\n"
+            + "(\(HTML.escape(Number.format(stability.threshold)))). Intervals are clipped to the axis, which is the same "
+            + "for every family. One family per fold (click to open); every plot is also in <code>figures/</code>.</p>\n"
+        let plotted = AuditCharts.orderedFamilies(features).filter { family in results.stability.contains { $0.family == family } }
+        for (index, family) in plotted.enumerated() {
+            let count = features.filter { $0.family == family }.count
+            html += "<details\(index == 0 ? " open" : "")><summary>\(HTML.escape(IBSINotation.familyName(family))) "
+                + "(\(count) features)</summary>\n"
             html += figure(AuditCharts.forestPlot(results, family: family, features: features, groups: groups,
                                                   statistic: stability.statistic, threshold: stability.threshold),
                            caption: "\(IBSINotation.familyName(family)) (\(IBSINotation.familyAbbreviation(family)), "
                             + "\(IBSINotation.familyID(family) ?? "no IBSI code")).")
+            html += "</details>\n"
         }
         return section("forest", "3 Forest plots", html)
     }

@@ -30,12 +30,13 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "RadAuditCore", dependencies: ["CLibCrypto"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "RadAuditConcurrency"),
-        .target(name: "RadAuditImageIO", dependencies: ["CZlib", "RadAuditCore"]),
+        .target(name: "RadAuditImageIO", dependencies: ["CZlib", "CLibDeflate", "RadAuditCore"]),
         .target(name: "RadAuditPreprocessing", dependencies: ["RadAuditCore", "RadAuditImageIO"]),
         // Filters are optimised in debug builds too: the IBSI 2 response maps the tests check would take minutes unoptimised.
         .target(name: "RadAuditFilters", dependencies: ["RadAuditConcurrency", "RadAuditCore"],

@@ -1,3 +1,4 @@
+import CLibDeflate
 import CZlib
 import Foundation
 
@@ -49,7 +50,7 @@ public enum Gzip {
     }
 
     /// The ISIZE trailer (uncompressed size modulo 2³²) of a single-member gzip stream.
-    private static func trailerSize(_ data: Data) -> Int? {
+    static func trailerSize(_ data: Data) -> Int? {
         guard isCompressed(data), data.count >= 18 else { return nil }
         let t = data.index(data.endIndex, offsetBy: -4)
         let size = Int(data[t]) | Int(data[t + 1]) << 8 | Int(data[t + 2]) << 16 | Int(data[t + 3]) << 24
@@ -65,6 +66,8 @@ final class GzipInflater {
     private let input: Data
     private let path: String
     private let isRawDeflate: Bool
+    /// The compressed gzip stream, for ``WholeGzip`` (nil for a raw deflate stream).
+    var gzipInput: Data? { isRawDeflate ? nil : input }
     /// What the messages call the stream.
     private var kind: String { isRawDeflate ? "deflate stream" : "gzip stream" }
     /// zlib keeps a pointer to the stream in its state: the stream lives at a fixed address.
@@ -156,5 +159,25 @@ final class GzipInflater {
             }
         }
         return written
+    }
+}
+
+/// Whole-buffer inflation of a gzip stream by libdeflate, about twice as fast as zlib's streaming inflate: for the
+/// usual single-member file whose ISIZE trailer gives its length. libdeflate checks the member's CRC-32 and length.
+/// Anything else (several members, a stream of 4 GiB or more, corrupt data) is left to zlib, which streams it and
+/// names what is wrong.
+enum WholeGzip {
+    /// Inflates `input` into `buffer` (exactly the stream's length); false when libdeflate cannot take the stream.
+    static func inflate(_ input: Data, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let decompressor = libdeflate_alloc_decompressor() else { return false }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var consumed = 0, produced = 0
+        let result = input.withUnsafeBytes { raw in
+            libdeflate_gzip_decompress_ex(decompressor, raw.baseAddress, raw.count, buffer.baseAddress, buffer.count,
+                                          &consumed, &produced)
+        }
+        guard result == LIBDEFLATE_SUCCESS, produced == buffer.count else { return false }
+        // Only zero padding may follow the member; another member goes to zlib.
+        return input[(input.startIndex + consumed)...].allSatisfy { $0 == 0 }
     }
 }

@@ -46,7 +46,12 @@ final class VoxelBytes: @unchecked Sendable {
             do { failure = shortage(head.count + (try inflater.finish())) } catch { failure = error as? ImageIOError }
             return
         }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        // A single gzip member that holds at least `count` bytes is inflated whole by libdeflate (into a buffer of
+        // the member's length); zlib streams anything else, and takes over if libdeflate refuses the stream.
+        let whole = inflater.isFinished ? nil : inflater.gzipInput.flatMap { input in
+            Gzip.trailerSize(input).flatMap { $0 >= count && $0 <= head.count + inflater.maximumRemainingOutput ? (input, $0) : nil }
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(whole?.1 ?? count, count, 1), alignment: 64)
         let kept = min(head.count, count)
         if kept > 0 { head.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: kept) } }
         storage = .inflated(buffer)
@@ -58,6 +63,19 @@ final class VoxelBytes: @unchecked Sendable {
         }
         let transfer = UncheckedTransfer((inflater, buffer))
         DispatchQueue.global(qos: .userInitiated).async { [self] in
+            if let (input, size) = whole,
+               WholeGzip.inflate(input, into: UnsafeMutableRawBufferPointer(rebasing: transfer.value.1[0..<size])) {
+                condition.lock()
+                ready = self.count
+                isFinished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            // libdeflate may have written into the buffer: the head is put back before zlib goes on after it.
+            if whole != nil, kept > 0 {
+                head.withUnsafeBytes { transfer.value.1.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: kept) }
+            }
             inflateRest(transfer.value.0, into: transfer.value.1, shortage: shortage)
         }
     }

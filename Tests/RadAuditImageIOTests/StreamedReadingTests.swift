@@ -131,3 +131,32 @@ func boxedLabelSelectionMatchesDecodedComparison(type: String, width: Int) throw
     // The second member cut short is an error naming the file.
     #expect(throws: ImageIOError.self) { try Gzip.decompress(stream.prefix(stream.count - 20), path: "cut.gz") }
 }
+
+/// A `.nii.gz` of one member (inflated whole by libdeflate), the same bytes as two members (zlib's stream), and one
+/// with a wrong CRC-32 (libdeflate refuses it, zlib names the problem) read as the format says.
+@Test func singleAndMultiMemberImagesReadAlikeAndBadChecksumsAreRefused() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("radaudit-gz-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let size = GridSize(x: 40, y: 30, z: 20)
+    let volume = Volume(geometry: ImageGeometry(size: size, spacing: SIMD3(1, 1, 2)),
+                        voxels: (0..<size.count).map { Double(($0 * 7919) % 2000) - 1000 })
+    let single = directory.appendingPathComponent("single.nii.gz").path
+    try NIfTI.write(volume, to: single, type: .int16)
+    #expect(try ImageFile.load(single).volume.voxels == volume.voxels)
+
+    let raw = try Gzip.decompress(try Data(contentsOf: URL(fileURLWithPath: single)), path: single)
+    var two = try Gzip.compress(raw.prefix(10_000), path: "a")
+    two.append(try Gzip.compress(raw.dropFirst(10_000), path: "b"))
+    let multi = directory.appendingPathComponent("multi.nii.gz").path
+    try two.write(to: URL(fileURLWithPath: multi))
+    #expect(try ImageFile.load(multi).volume.voxels == volume.voxels)
+
+    var corrupt = try Data(contentsOf: URL(fileURLWithPath: single))
+    corrupt[corrupt.count - 8] ^= 0xFF  // the CRC-32 of the member
+    let bad = directory.appendingPathComponent("bad.nii.gz").path
+    try corrupt.write(to: URL(fileURLWithPath: bad))
+    #expect(throws: ImageIOError.self) { try ImageFile.load(bad) }
+    let extracted = try? NIfTI.loadStored(bad)
+    #expect(throws: (any Error).self) { try extracted?.verify() ?? { throw ImageIOError(bad, "refused") }() }
+}

@@ -222,14 +222,10 @@ public struct AcquisitionEffects: Sendable {
         return AcquisitionEffects(parameters: names, subjects: subjects.count, effects: effects, levels: spreads)
     }
 
-    /// Mean, SD (n − 1; pivot-shifted two-pass), CV, QCD and range of a sample.
+    /// Mean, SD (n − 1; ``Summation``'s pivot-shifted two-pass sums), CV, QCD and range of a sample.
     static func spread(_ parameter: String, _ level: String, _ key: FeatureKey, _ sample: [Double]) -> LevelSpread {
-        let n = Double(sample.count)
-        let pivot = sample.first ?? 0
-        let shiftedMean = sample.reduce(0) { $0 + ($1 - pivot) } / n
-        let mean = pivot + shiftedMean
-        let ss = sample.reduce(0) { $0 + ($1 - pivot - shiftedMean) * ($1 - pivot - shiftedMean) }
-        let sd = sample.count > 1 ? (ss / (n - 1)).squareRoot() : .nan
+        let mean = Summation.mean(sample)
+        let sd = Summation.variance(sample).squareRoot()
         let sorted = sample.sorted()
         func quantile(_ p: Double) -> Double {
             guard !sorted.isEmpty else { return .nan }

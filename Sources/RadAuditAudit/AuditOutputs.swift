@@ -141,7 +141,7 @@ public struct AuditTables: Sendable {
         try put("cases.csv", CaseDiagnostics.columns, cases.map(\.fields))
         let designColumns = CaseDesign.writtenColumns(inputs.map(\.design))
         try put("inputs.csv", AuditInput.columns + designColumns,
-                inputs.map { $0.fields + (designColumns.isEmpty ? [] : $0.design.fields(acquisitionColumns: designColumns.dropFirst(4))) })
+                inputs.map { $0.fields + $0.design.fields(writtenColumns: designColumns) })
         let acquisition = Dictionary(inputs.compactMap { i in i.acquisition.map { (i.caseID, $0) } }, uniquingKeysWith: { a, _ in a })
         if !acquisition.isEmpty {
             try AtomicFile.write(try JSONEncoder.radaudit().encode(acquisition),

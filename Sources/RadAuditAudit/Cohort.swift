@@ -78,9 +78,9 @@ public struct CaseDesign: Sendable, Hashable, Codable {
         return columns + Set(designs.flatMap(\.acquisition.keys)).sorted()
     }
 
-    /// The cells of ``writtenColumns(_:)`` for this row.
-    func fields(acquisitionColumns: ArraySlice<String>) -> [String] {
-        fields + acquisitionColumns.map { acquisition[$0] ?? "" }
+    /// The cells of `columns` (as ``writtenColumns(_:)`` gives them) for this row.
+    func fields(writtenColumns columns: [String]) -> [String] {
+        columns.isEmpty ? [] : fields + columns.dropFirst(Self.columns.count).map { acquisition[$0] ?? "" }
     }
 }
 

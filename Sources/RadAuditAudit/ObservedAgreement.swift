@@ -73,28 +73,19 @@ public struct ObservedAgreement: Sendable {
                 let row = raterOrder.map { cells[subject]?[$0].flatMap { byCase[$0] } ?? .nan }
                 return row.allSatisfy(\.isFinite) ? row : nil
             }
-            var estimate = Double.nan, lower = Double.nan, upper = Double.nan
+            let result = StabilityResult(scoring: table, form: form, raters: raterOrder.count, group: comparison, key: key,
+                                         settings: rule)
             var note = ""
             if subjects.count < 2 {
                 note = subjects.isEmpty ? "no subject has every \(axis.rawValue): ICC undefined"
                     : "one subject: ICC undefined (it needs between-subject variance); see acquisition_levels.csv"
             } else if table.count < 2 {
                 note = "\(table.count) subject(s) with a finite value for every \(axis.rawValue): ICC needs at least two"
-            } else {
-                let icc = IntraclassCorrelation(form, anova: TwoWayANOVA(table))
-                (estimate, lower, upper) = (icc.estimate, icc.lower, icc.upper)
-                if estimate.isNaN {
-                    note = "the feature does not vary (between or within subjects): ICC is 0/0"
-                } else if lower.isNaN || upper.isNaN {
-                    note = "confidence interval undefined (degenerate mean squares)"
-                }
+            } else if result.estimate.isNaN {
+                note = "the feature does not vary (between or within subjects): ICC is 0/0"
+            } else if result.ciLow.isNaN || result.ciHigh.isNaN {
+                note = "confidence interval undefined (degenerate mean squares)"
             }
-            let judged = rule.metric == .ciLow ? lower : estimate
-            let result = StabilityResult(
-                perturbation: comparison, family: key.family, feature: key.feature, ibsiCode: key.ibsiCode,
-                aggregation: key.aggregation, statistic: rule.statistic, estimate: estimate, ciLow: lower, ciHigh: upper,
-                kooLi: ReliabilityClass(icc: lower)?.rawValue ?? "", robust: judged >= rule.threshold, cases: table.count,
-                raters: raterOrder.count, filter: key.filter)
             return Row(result: result, note: note)
         }
         return ObservedAgreement(axis: axis, settings: rule, raters: raterOrder, subjects: subjects, rows: rows,

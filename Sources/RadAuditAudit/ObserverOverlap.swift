@@ -43,15 +43,12 @@ public enum ObserverOverlap {
         if a.geometry.matches(b.geometry) {
             return zip(a.voxels, b.voxels).contains { $0 && $1 }
         }
+        guard let toB = try? GridIndexTransform(b.geometry) else { return false }
         let g = b.geometry, size = a.size
         for k in 0..<size.z {
             for j in 0..<size.y {
                 for i in 0..<size.x where a.voxels[size.index(i, j, k)] {
-                    // Index of the point in b's grid: Dᵀ (p − origin) / spacing (the direction is orthonormal).
-                    let d = a.geometry.physicalPoint(SIMD3(Double(i), Double(j), Double(k))) - g.origin
-                    let m = g.direction
-                    let u = SIMD3(m[0] * d.x + m[3] * d.y + m[6] * d.z, m[1] * d.x + m[4] * d.y + m[7] * d.z,
-                                  m[2] * d.x + m[5] * d.y + m[8] * d.z) / g.spacing
+                    let u = toB.index(of: a.geometry.physicalPoint(SIMD3(Double(i), Double(j), Double(k))))
                     let (x, y, z) = (Int(u.x.rounded()), Int(u.y.rounded()), Int(u.z.rounded()))
                     if g.size.contains(x, y, z) && b.voxels[g.size.index(x, y, z)] { return true }
                 }

@@ -20,8 +20,9 @@ public enum RobustFeatures {
         return groups
     }
 
-    /// The recommended features' rows, in the order of `stability`'s first group.
-    public static func rows(_ stability: [StabilityResult], required: [String]?, filtered: Bool) -> [[String]] {
+    /// The recommended features, in the order they first appear in `stability`, with their results in the
+    /// required groups.
+    public static func recommended(_ stability: [StabilityResult], required: [String]?) -> [(key: FeatureKey, results: [StabilityResult])] {
         let groups = requiredGroups(stability, required: required)
         guard !groups.isEmpty else { return [] }
         var byFeature: [FeatureKey: [String: StabilityResult]] = [:]
@@ -30,13 +31,23 @@ public enum RobustFeatures {
             if byFeature[r.key] == nil { order.append(r.key) }
             byFeature[r.key, default: [:]][r.perturbation] = r
         }
-        let names = Dictionary(zip(order, FeatureNaming.uniqueColumnNames(order)), uniquingKeysWith: { a, _ in a })
         return order.compactMap { key in
             let results = groups.compactMap { byFeature[key]?[$0] }
-            guard results.count == groups.count, results.allSatisfy(\.robust) else { return nil }
-            return (filtered ? [key.filter] : []) + [key.family, key.feature, key.ibsiCode, key.aggregation, names[key]!,
-                    groups.joined(separator: ";"), Number.format(results.map(\.estimate).min()!),
-                    Number.format(results.map(\.ciLow).min()!)]
+            return results.count == groups.count && results.allSatisfy(\.robust) ? (key, results) : nil
+        }
+    }
+
+    /// The rows of `robust_features.csv`.
+    public static func rows(_ stability: [StabilityResult], required: [String]?, filtered: Bool) -> [[String]] {
+        let groups = requiredGroups(stability, required: required).joined(separator: ";")
+        var order: [FeatureKey] = []
+        var seen = Set<FeatureKey>()
+        for r in stability where seen.insert(r.key).inserted { order.append(r.key) }
+        let names = Dictionary(zip(order, FeatureNaming.uniqueColumnNames(order)), uniquingKeysWith: { a, _ in a })
+        return recommended(stability, required: required).map { key, results in
+            (filtered ? [key.filter] : []) + [key.family, key.feature, key.ibsiCode, key.aggregation, names[key]!, groups,
+                                              Number.format(results.map(\.estimate).min()!),
+                                              Number.format(results.map(\.ciLow).min()!)]
         }
     }
 

@@ -9,17 +9,33 @@ import RadAuditCore
 public struct FeatureMatrix: Sendable {
     /// Features by their identity `filter|ibsi_code|aggregation`, with the names of their first row.
     public private(set) var features: [FeatureKey] = []
-    public private(set) var caseIDs: [String] = []
-    public private(set) var variantIDs: [String] = []
+    public var caseIDs: [String] { cases.names }
+    public var variantIDs: [String] { variants.names }
     /// The perturbation group of each variant (of its first row).
     public private(set) var perturbations: [String] = []
-    private var featureIndex: [String: Int] = [:]
-    private var caseIndex: [String: Int] = [:]
-    private var variantIndex: [String: Int] = [:]
+    private var featureIdentities = Numbering()
+    private var cases = Numbering()
+    private var variants = Numbering()
     /// Cases and variants each feature block has room for.
     private let caseCapacity: Int
     private let variantCapacity: Int
     private var values: [Double] = []
+
+    /// Names numbered in the order they are first seen.
+    private struct Numbering: Sendable {
+        private(set) var names: [String] = []
+        private var numbers: [String: Int] = [:]
+
+        /// The number of `name`, and whether it is new.
+        mutating func number(_ name: String) -> (Int, isNew: Bool) {
+            if let known = numbers[name] { return (known, false) }
+            numbers[name] = names.count
+            names.append(name)
+            return (names.count - 1, true)
+        }
+
+        func number(of name: String) -> Int? { numbers[name] }
+    }
 
     /// - Parameters: at most `cases` distinct cases and `variants` distinct variants will be added.
     public init(cases: Int, variants: Int) {
@@ -43,42 +59,23 @@ public struct FeatureMatrix: Sendable {
     }
 
     public mutating func add(caseID: String, variantID: String, perturbation: String, key: FeatureKey, value: Double) {
-        let identity = key.filter + "|" + key.ibsiCode + "|" + key.aggregation
-        let f: Int
-        if let known = featureIndex[identity] {
-            f = known
-        } else {
-            f = features.count
-            featureIndex[identity] = f
+        let (f, newFeature) = featureIdentities.number(key.filter + "|" + key.ibsiCode + "|" + key.aggregation)
+        if newFeature {
             features.append(key)
             values.append(contentsOf: repeatElement(.nan, count: caseCapacity * variantCapacity))
         }
-        let c: Int
-        if let known = caseIndex[caseID] {
-            c = known
-        } else {
-            c = caseIDs.count
-            precondition(c < caseCapacity, "FeatureMatrix: more cases than declared")
-            caseIndex[caseID] = c
-            caseIDs.append(caseID)
-        }
-        let v: Int
-        if let known = variantIndex[variantID] {
-            v = known
-        } else {
-            v = variantIDs.count
-            precondition(v < variantCapacity, "FeatureMatrix: more variants than declared")
-            variantIndex[variantID] = v
-            variantIDs.append(variantID)
-            perturbations.append(perturbation)
-        }
+        let (c, _) = cases.number(caseID)
+        precondition(c < caseCapacity, "FeatureMatrix: more cases than declared")
+        let (v, newVariant) = variants.number(variantID)
+        precondition(v < variantCapacity, "FeatureMatrix: more variants than declared")
+        if newVariant { perturbations.append(perturbation) }
         values[(f * caseCapacity + c) * variantCapacity + v] = value
     }
 
     /// The value of feature `f`, case `c`, variant `v` (indices in order of appearance).
     func value(_ f: Int, _ c: Int, _ v: Int) -> Double { values[(f * caseCapacity + c) * variantCapacity + v] }
 
-    func variant(_ id: String) -> Int? { variantIndex[id] }
+    func variant(_ id: String) -> Int? { variants.number(of: id) }
 }
 
 /// Scores every feature's stability per perturbation group from the long feature table.
@@ -114,19 +111,28 @@ public enum StabilityAnalysis {
                     let cells = raters.map { v in v.map { matrix.value(f, c, $0) } ?? .nan }
                     return cells.allSatisfy(\.isFinite) ? cells : nil
                 }
-                var estimate = Double.nan, lower = Double.nan, upper = Double.nan
-                if table.count >= 2 {
-                    let icc = IntraclassCorrelation(form, anova: TwoWayANOVA(table))
-                    (estimate, lower, upper) = (icc.estimate, icc.lower, icc.upper)
-                }
-                let judged = settings.metric == .ciLow ? lower : estimate
-                results.append(StabilityResult(
-                    perturbation: group.name, family: info.family, feature: info.feature, ibsiCode: info.ibsiCode,
-                    aggregation: info.aggregation, statistic: settings.statistic, estimate: estimate, ciLow: lower,
-                    ciHigh: upper, kooLi: ReliabilityClass(icc: lower)?.rawValue ?? "", robust: judged >= settings.threshold,
-                    cases: table.count, raters: raters.count, filter: info.filter))
+                results.append(StabilityResult(scoring: table, form: form, raters: raters.count, group: group.name, key: info,
+                                               settings: settings))
             }
         }
         return results
+    }
+}
+
+extension StabilityResult {
+    /// The agreement of one feature over the complete rows of `table` (subjects × raters) by an ICC `form` and the
+    /// rule of `settings`: NaN with fewer than two rows; `koo_li` is the Koo & Li class of the CI's lower bound.
+    init(scoring table: [[Double]], form: IntraclassCorrelation.Form, raters: Int, group: String, key: FeatureKey,
+         settings: StabilitySettings) {
+        var estimate = Double.nan, lower = Double.nan, upper = Double.nan
+        if table.count >= 2 {
+            let icc = IntraclassCorrelation(form, anova: TwoWayANOVA(table))
+            (estimate, lower, upper) = (icc.estimate, icc.lower, icc.upper)
+        }
+        let judged = settings.metric == .ciLow ? lower : estimate
+        self.init(perturbation: group, family: key.family, feature: key.feature, ibsiCode: key.ibsiCode,
+                  aggregation: key.aggregation, statistic: settings.statistic, estimate: estimate, ciLow: lower, ciHigh: upper,
+                  kooLi: ReliabilityClass(icc: lower)?.rawValue ?? "", robust: judged >= settings.threshold,
+                  cases: table.count, raters: raters, filter: key.filter)
     }
 }

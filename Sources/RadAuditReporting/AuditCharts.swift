@@ -6,7 +6,7 @@ import RadAuditFeatures
 enum AuditCharts {
     /// Feature × perturbation-group heatmap of the agreement estimate, grouped by family, robust cells marked.
     static func heatmap(_ results: AuditResults, features: [FeatureKey], groups: [String], rule: String) -> String {
-        let lookup = Dictionary(results.stability.map { ("\($0.perturbation)\u{0}\(key($0.key))", $0) }) { first, _ in first }
+        let lookup = StabilityIndex(results.stability)
         let families = orderedFamilies(features)
         // Column headers are slanted so that long group names (contour_randomisation) do not overlap.
         let longest = Double(groups.map(\.count).max() ?? 0)
@@ -29,7 +29,7 @@ enum AuditCharts {
                 canvas.text(truncated(feature.displayName, 48), x: labelWidth - 6, y: y + 11, anchor: "end", size: 10.5)
                 for (column, group) in groups.enumerated() {
                     let x = labelWidth + Double(column) * cellWidth
-                    guard let result = lookup["\(group)\u{0}\(key(feature))"] else {
+                    guard let result = lookup[group, feature] else {
                         canvas.rect(x: x, y: y, width: cellWidth - 1, height: rowHeight - 1, fill: "#ffffff", stroke: "#e4e7eb",
                                     title: "\(feature.displayName) — \(group): not computed")
                         continue
@@ -71,10 +71,10 @@ enum AuditCharts {
         return max(-1, min(0, ((values.min() ?? 0) * 10).rounded(.down) / 10))
     }
 
+    /// - Parameter lookup: the stability table indexed once for every family's plot.
     static func forestPlot(_ results: AuditResults, family: String, features: [FeatureKey], groups: [String],
-                           statistic: String, threshold: Double) -> String {
+                           statistic: String, threshold: Double, lookup: StabilityIndex) -> String {
         let shown = forestGroups(groups, features: features.count)
-        let lookup = Dictionary(results.stability.map { ("\($0.perturbation)\u{0}\(key($0.key))", $0) }) { first, _ in first }
         let rows = features.filter { $0.family == family }
         // One axis for every family, so that plots can be compared.
         let lowest = forestAxisLow(results, groups: shown)
@@ -102,7 +102,7 @@ enum AuditCharts {
             if row % 2 == 1 { canvas.rect(x: 0, y: y0, width: labelWidth - 4, height: rowHeight, fill: "#f4f6f8") }
             canvas.text(truncated(feature.displayName, 48), x: labelWidth - 8, y: y0 + rowHeight / 2 + 4, anchor: "end", size: 10.5)
             for (index, group) in shown.enumerated() {
-                guard let result = lookup["\(group)\u{0}\(key(feature))"] else { continue }
+                guard let result = lookup[group, feature] else { continue }
                 let y = y0 + 4 + subRow * (Double(index) + 0.5) + (rowHeight - 8 - subRow * Double(shown.count)) / 2
                 let clamp = { (v: Double) in min(max(v.isFinite ? v : lowest, lowest), 1) }
                 let title = "\(feature.displayName) — \(group): \(statistic) \(HTML.statistic(result.estimate)) "

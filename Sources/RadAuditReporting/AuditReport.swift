@@ -2,6 +2,7 @@ import Foundation
 import RadAuditConcurrency
 import RadAuditAudit
 import RadAuditCore
+import RadAuditStatistics
 
 /// The HTML report of an audit: one self-contained page (inline CSS and SVG, a small optional script for
 /// sorting tables; no external resources), readable on screen and printed. Given the same tables and `generated`
@@ -132,27 +133,21 @@ public enum AuditReport {
                  + (results.run.warnings.count > 50 ? "<li>… and \(results.run.warnings.count - 50) more (run.json)</li>" : "") + "</ul>")
         }
         html += "</dl>\n<h3>Robust features per family and perturbation group</h3>\n"
-        var rows: [[HTMLTable.Cell]] = []
+        let byFamily = RobustCounts(results.stability, category: \.family)
+        func cell(_ c: (robust: Int, scored: Int)) -> HTMLTable.Cell {
+            .markup("\(c.robust) / \(c.scored)", sortKey: String(c.robust), className: "num")
+        }
         let families = AuditCharts.orderedFamilies(features)
-        for family in families + ["total"] {
-            var row: [HTMLTable.Cell] = [.text(family == "total" ? "all families" : IBSINotation.familyName(family))]
-            for group in groups {
-                let results = results.stability.filter { $0.perturbation == group && (family == "total" || $0.family == family) }
-                let robust = results.filter(\.robust).count
-                row.append(.markup("\(robust) / \(results.count)", sortKey: String(robust), className: "num"))
-            }
-            rows.append(row)
+        let rows: [[HTMLTable.Cell]] = (families.map(Optional.some) + [nil]).map { family in
+            [.text(family.map(IBSINotation.familyName) ?? "all families")] + groups.map { cell(byFamily.count(family, $0)) }
         }
         html += HTMLTable(caption: nil, columns: ["family"] + groups, rows: rows, sortable: false).render()
         let filters = filters(of: features)
         if filters != ["none"] {
             html += "<h3>Robust features per filter and perturbation group</h3>\n"
+            let byFilter = RobustCounts(results.stability, category: \.filter)
             let filterRows: [[HTMLTable.Cell]] = filters.map { filter in
-                [.code(filter)] + groups.map { group in
-                    let scored = results.stability.filter { $0.perturbation == group && $0.filter == filter }
-                    let robust = scored.filter(\.robust).count
-                    return .markup("\(robust) / \(scored.count)", sortKey: String(robust), className: "num")
-                }
+                [.code(filter)] + groups.map { cell(byFilter.count(filter, $0)) }
             }
             html += HTMLTable(caption: nil, columns: ["filter"] + groups, rows: filterRows, sortable: false).render()
         }
@@ -166,12 +161,13 @@ public enum AuditReport {
             + "(\(HTML.escape(Number.format(stability.threshold)))). Intervals are clipped to the axis, which is the same "
             + "for every family. One family per fold (click to open); every plot is also in <code>figures/</code>.</p>\n"
         let plotted = AuditCharts.orderedFamilies(features).filter { family in results.stability.contains { $0.family == family } }
+        let lookup = StabilityIndex(results.stability)
         for (index, family) in plotted.enumerated() {
             let count = features.filter { $0.family == family }.count
             html += "<details\(index == 0 ? " open" : "")><summary>\(HTML.escape(IBSINotation.familyName(family))) "
                 + "(\(count) features)</summary>\n"
             html += figure(AuditCharts.forestPlot(results, family: family, features: features, groups: groups,
-                                                  statistic: stability.statistic, threshold: stability.threshold),
+                                                  statistic: stability.statistic, threshold: stability.threshold, lookup: lookup),
                            caption: "\(IBSINotation.familyName(family)) (\(IBSINotation.familyAbbreviation(family)), "
                             + "\(IBSINotation.familyID(family) ?? "no IBSI code")).")
             html += "</details>\n"
@@ -226,9 +222,8 @@ public enum AuditReport {
         for (caseID, records) in byCase {
             let volumes = records.map(\.roiVoxels).filter(\.isFinite)
             if volumes.count > 1 {
-                let mean = volumes.reduce(0, +) / Double(volumes.count)
-                let sd = (volumes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(volumes.count - 1)).squareRoot()
-                cvs[caseID] = mean > 0 ? sd / mean : .nan
+                let mean = Summation.mean(volumes)
+                cvs[caseID] = mean > 0 ? Summation.variance(volumes).squareRoot() / mean : .nan
             }
             if let original = records.first(where: { $0.variantID == AuditResults.originalVariant })?.roiMeanIntensity,
                original.isFinite { originals[caseID] = original }
@@ -236,8 +231,7 @@ public enum AuditReport {
         let sortedCV = cvs.values.filter(\.isFinite).sorted()
         let medianCV = sortedCV.isEmpty ? Double.nan : sortedCV[sortedCV.count / 2]
         let means = Array(originals.values)
-        let mean = means.reduce(0, +) / Double(max(means.count, 1))
-        let sd = means.count > 1 ? (means.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(means.count - 1)).squareRoot() : .nan
+        let mean = Summation.mean(means), sd = Summation.variance(means).squareRoot()
         return results.caseIDs.compactMap { caseID -> (String, Double, Double)? in
             let cv = cvs[caseID] ?? .nan
             let z = originals[caseID].map { sd > 0 ? ($0 - mean) / sd : 0 } ?? .nan
@@ -249,18 +243,18 @@ public enum AuditReport {
     /// The answer per perturbation group: robust counts, which features survive which groups (an UpSet-style
     /// table of the robustness patterns), and the recommended features (robust in every required group).
     static func robustTable(_ results: AuditResults, features: [FeatureKey], groups: [String], rule: String) -> String {
-        let lookup = Dictionary(results.stability.map { ("\($0.perturbation)\u{0}\(AuditCharts.key($0.key))", $0) }) { a, _ in a }
+        let lookup = StabilityIndex(results.stability)
         let perturbationGroups = groups.filter { $0 != StabilityResult.allGroup }
         var html = "<p>\(HTML.escape(rule)). Robust features per group:</p>\n"
         html += HTMLTable(caption: nil, columns: ["group", "robust", "of"], rows: groups.map { group in
-            let scored = features.compactMap { lookup["\(group)\u{0}\(AuditCharts.key($0))"] }
+            let scored = features.compactMap { lookup[group, $0] }
             return [.text(group), .integer(scored.filter(\.robust).count), .integer(scored.count)]
         }, sortable: false).render()
 
         // Robustness patterns: the set of perturbation groups each feature survives, most common first.
         var patterns: [[Bool]: Int] = [:]
         for feature in features {
-            let pattern = perturbationGroups.map { lookup["\($0)\u{0}\(AuditCharts.key(feature))"]?.robust == true }
+            let pattern = perturbationGroups.map { lookup[$0, feature]?.robust == true }
             patterns[pattern, default: 0] += 1
         }
         let ranked = patterns.sorted { ($0.value, $0.key.filter { $0 }.count) > ($1.value, $1.key.filter { $0 }.count) }
@@ -274,17 +268,14 @@ public enum AuditReport {
             html += HTMLTable(caption: nil, columns: ["features"] + perturbationGroups, rows: patternRows, sortable: false).render()
         }
 
-        let filtered = results.stability.contains { $0.filter != "none" }
         let required = RobustFeatures.requiredGroups(results.stability, required: results.auditProtocol.stability.required)
-        let recommended = Set(RobustFeatures.rows(results.stability, required: results.auditProtocol.stability.required,
-                                                  filtered: filtered).map { row in
-            (filtered ? row[0] : "none") + "|" + row[filtered ? 3 : 2] + "|" + row[filtered ? 4 : 3]
-        })
-        let robust = features.filter { recommended.contains($0.filter + "|" + $0.ibsiCode + "|" + $0.aggregation) }
+        let recommended = Set(RobustFeatures.recommended(results.stability, required: results.auditProtocol.stability.required)
+            .map(\.key))
+        let robust = features.filter(recommended.contains)
         let rows: [[HTMLTable.Cell]] = robust.map { feature in
             [.text(IBSINotation.familyAbbreviation(feature.family)), .text(feature.displayName), .code(feature.ibsiCode)]
                 + groups.map { group in
-                    lookup["\(group)\u{0}\(AuditCharts.key(feature))"].map { HTMLTable.Cell.statistic($0.estimate) } ?? .text("")
+                    lookup[group, feature].map { HTMLTable.Cell.statistic($0.estimate) } ?? .text("")
                 }
         }
         html += "<h3>Recommended features</h3>\n<p>\(robust.count) of \(features.count) features are robust in every required "
@@ -300,11 +291,11 @@ public enum AuditReport {
     static func stabilityTable(_ results: AuditResults) -> String {
         let groups = results.perturbationGroups
         let features = orderedFeatures(results)
-        let lookup = Dictionary(results.stability.map { ("\($0.perturbation)\u{0}\(AuditCharts.key($0.key))", $0) }) { a, _ in a }
+        let lookup = StabilityIndex(results.stability)
         let rows: [[HTMLTable.Cell]] = features.map { feature in
             [.text(IBSINotation.familyAbbreviation(feature.family)), .text(feature.displayName), .code(feature.ibsiCode)]
                 + groups.map { group in
-                    guard let r = lookup["\(group)\u{0}\(AuditCharts.key(feature))"] else { return .text("") }
+                    guard let r = lookup[group, feature] else { return .text("") }
                     return .markup(HTML.statistic(r.estimate), className: r.robust ? "num r1" : "num")
                 }
         }
@@ -319,15 +310,10 @@ public enum AuditReport {
     /// Robust fractions per family and group, coloured, in place of the feature heatmap when it would be too large.
     static func familyHeatmap(_ results: AuditResults, groups: [String]) -> String {
         let families = AuditCharts.orderedFamilies(orderedFeatures(results))
-        var counts: [String: (Int, Int)] = [:]
-        for r in results.stability {
-            let key = r.family + "\u{0}" + r.perturbation
-            let c = counts[key] ?? (0, 0)
-            counts[key] = (c.0 + (r.robust ? 1 : 0), c.1 + 1)
-        }
+        let counts = RobustCounts(results.stability, category: \.family)
         let rows: [[HTMLTable.Cell]] = families.map { family in
             [.text(IBSINotation.familyName(family))] + groups.map { group in
-                let (robust, scored) = counts[family + "\u{0}" + group] ?? (0, 0)
+                let (robust, scored) = counts.count(family, group)
                 let fraction = scored > 0 ? Double(robust) / Double(scored) : 0
                 return .markup("<span style=\"background:\(ChartColour.agreement(fraction));padding:0 6px\">\(robust)/\(scored)</span>",
                                sortKey: String(robust), className: "num")

@@ -83,10 +83,9 @@ extension AuditReport {
     static func scatter(_ results: AuditResults, _ observed: ObservedResults) -> String {
         let groups = results.perturbationGroups
         let group = groups.contains(StabilityResult.allGroup) ? StabilityResult.allGroup : groups.first ?? ""
-        let perturbed = Dictionary(results.stability.filter { $0.perturbation == group }.map { (AuditCharts.key($0.key), $0) },
-                                   uniquingKeysWith: { a, _ in a })
+        let perturbed = StabilityIndex(results.stability)
         let points = observed.agreement.compactMap { row -> (StabilityResult, StabilityResult)? in
-            guard let p = perturbed[AuditCharts.key(row.result.key)], p.estimate.isFinite, row.result.estimate.isFinite
+            guard let p = perturbed[group, row.result.key], p.estimate.isFinite, row.result.estimate.isFinite
             else { return nil }
             return (p, row.result)
         }

@@ -27,10 +27,12 @@ enum PaperOutputs {
         let features = AuditReport.orderedFeatures(results)
         let rule = IBSINotation.rule(results.auditProtocol.stability).text
         var charts: [(String, String)] = [("heatmap", AuditCharts.heatmap(results, features: features, groups: groups, rule: rule))]
+        let lookup = StabilityIndex(results.stability)
         for family in AuditCharts.orderedFamilies(features) where results.stability.contains(where: { $0.family == family }) {
             charts.append(("forest_\(family)", AuditCharts.forestPlot(results, family: family, features: features, groups: groups,
                                                                       statistic: results.auditProtocol.stability.statistic,
-                                                                      threshold: results.auditProtocol.stability.threshold)))
+                                                                      threshold: results.auditProtocol.stability.threshold,
+                                                                      lookup: lookup)))
         }
         if let observed = results.observed, !observed.agreement.isEmpty {
             charts.append(("perturbation_vs_observed", AuditReport.scatter(results, observed)))
@@ -55,18 +57,12 @@ enum PaperOutputs {
     /// real repeats, `perturbation_validity`.
     static func summaryTables(_ results: AuditResults, groups: [String]) -> [(String, [String], [[String]])] {
         let families = AuditCharts.orderedFamilies(AuditReport.orderedFeatures(results))
-        var counts: [String: [String: (robust: Int, scored: Int)]] = [:]
-        for r in results.stability {
-            for family in [r.family, "all families"] {
-                var cell = counts[family, default: [:]][r.perturbation] ?? (0, 0)
-                cell.scored += 1
-                if r.robust { cell.robust += 1 }
-                counts[family, default: [:]][r.perturbation] = cell
+        let counts = RobustCounts(results.stability, category: \.family)
+        let perGroup = (families.map(Optional.some) + [nil]).map { family in
+            [family.map(IBSINotation.familyName) ?? "all families"] + groups.map { group -> String in
+                let c = counts.count(family, group)
+                return c.scored > 0 ? "\(c.robust)/\(c.scored)" : ""
             }
-        }
-        let perGroup = (families.map { IBSINotation.familyName($0) } + ["all families"]).enumerated().map { index, name in
-            let family = index < families.count ? families[index] : "all families"
-            return [name] + groups.map { group in counts[family]?[group].map { "\($0.robust)/\($0.scored)" } ?? "" }
         }
         let filtered = results.stability.contains { $0.filter != "none" }
         let robust = RobustFeatures.rows(results.stability, required: results.auditProtocol.stability.required, filtered: filtered)
@@ -113,8 +109,7 @@ enum PaperOutputs {
         }
         let groups = results.perturbationGroups
         let required = RobustFeatures.requiredGroups(results.stability, required: p.stability.required)
-        let filtered = results.stability.contains { $0.filter != "none" }
-        let recommended = RobustFeatures.rows(results.stability, required: p.stability.required, filtered: filtered).count
+        let recommended = RobustFeatures.recommended(results.stability, required: p.stability.required).count
         let featureCount = Set(results.stability.map(\.key)).count
         let rule = IBSINotation.rule(p.stability)
         let commit = results.run.commit.map { " (commit \(String($0.prefix(12))))" } ?? ""

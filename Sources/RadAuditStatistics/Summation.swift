@@ -2,9 +2,9 @@
 ///
 /// One-pass formulas (`Σx² − (Σx)²/n`) are useless there; every statistic in this module subtracts a pivot
 /// (a data value, so the subtraction is exact for clustered data) and then sums deviations in two passes.
-enum Summation {
+public enum Summation {
     /// The arithmetic mean, corrected by a second pass: `m = m₀ + Σ(x − m₀)/n`. Exact for constant data.
-    static func mean<C: Collection>(_ values: C) -> Double where C.Element == Double {
+    public static func mean<C: Collection>(_ values: C) -> Double where C.Element == Double {
         guard !values.isEmpty else { return .nan }
         let count = Double(values.count)
         let first = values.reduce(0, +) / count
@@ -12,12 +12,12 @@ enum Summation {
     }
 
     /// `Σ (x − center)²`.
-    static func squaredDeviations<C: Collection>(_ values: C, about center: Double) -> Double where C.Element == Double {
+    public static func squaredDeviations<C: Collection>(_ values: C, about center: Double) -> Double where C.Element == Double {
         values.reduce(0) { $0 + ($1 - center) * ($1 - center) }
     }
 
     /// Sample variance with divisor `n − ddof` (pivot-shifted two-pass); NaN when `n ≤ ddof`.
-    static func variance<C: Collection>(_ values: C, ddof: Int = 1) -> Double where C.Element == Double {
+    public static func variance<C: Collection>(_ values: C, ddof: Int = 1) -> Double where C.Element == Double {
         guard values.count > ddof else { return .nan }
         let center = mean(values)
         return squaredDeviations(values, about: center) / Double(values.count - ddof)

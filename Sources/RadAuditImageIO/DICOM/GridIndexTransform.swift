@@ -1,12 +1,12 @@
 /// Maps LPS points (mm) to continuous voxel indices of a grid: the inverse of
 /// `point = origin + direction · (spacing ⊙ index)`.
-struct GridIndexTransform {
+public struct GridIndexTransform: Sendable {
     let origin: SIMD3<Double>
     /// The inverse of `direction · diag(spacing)`, row-major.
     let inverse: [Double]
 
     /// - Throws: when the grid is degenerate (zero or non-finite spacing, singular direction).
-    init(_ geometry: ImageGeometry) throws {
+    public init(_ geometry: ImageGeometry) throws {
         let d = geometry.direction, s = geometry.spacing
         let m = [d[0] * s.x, d[1] * s.y, d[2] * s.z, d[3] * s.x, d[4] * s.y, d[5] * s.z, d[6] * s.x, d[7] * s.y, d[8] * s.z]
         let cofactors = [m[4] * m[8] - m[5] * m[7], m[2] * m[7] - m[1] * m[8], m[1] * m[5] - m[2] * m[4],
@@ -21,7 +21,7 @@ struct GridIndexTransform {
     }
 
     /// Continuous voxel index of an LPS point.
-    func index(of point: SIMD3<Double>) -> SIMD3<Double> {
+    public func index(of point: SIMD3<Double>) -> SIMD3<Double> {
         let d = point - origin
         let m = inverse
         return SIMD3(m[0] * d.x + m[1] * d.y + m[2] * d.z, m[3] * d.x + m[4] * d.y + m[5] * d.z,

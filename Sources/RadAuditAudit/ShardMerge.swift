@@ -17,9 +17,14 @@ public struct ShardMerge: Sendable {
     public let tables: AuditTables
     /// The directory (index in `directories`) of each case.
     private let shardOf: [String: Int]
+    /// Where each shard's feature rows start (after its header).
+    private let starts: [Cursor]
+    /// The columns of the shards' feature tables (nil when no shard has a row).
+    private let header: [String]?
 
     /// Reads the small tables of every directory.
-    /// - Throws: ``CohortError`` naming the file of a problem, or a case × variant found in two directories.
+    /// - Throws: ``CohortError`` naming the file of a problem, a case × variant found in two directories, or shards whose
+    ///   feature tables have other columns than the first's.
     public init(directories: [String]) throws {
         self.directories = directories
         var variants: [VariantRecord] = [], errors: [CaseError] = [], cases: [CaseDiagnostics] = [], inputs: [InputRecord] = []
@@ -59,28 +64,7 @@ public struct ShardMerge: Sendable {
             let keys = rows.map { position[caseID($0)] ?? 0 }
             return rows.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }.map { rows[$0] }
         }
-        tables = AuditTables(features: [], variants: order(variants, \.caseID), errors: order(errors, \.caseID),
-                             cases: order(cases, \.caseID), inputs: order(inputs, \.caseID))
-    }
-
-    /// Where the next unread record of a shard's `features.csv` starts.
-    private struct Cursor {
-        var path: String
-        var offset: UInt64
-        var line: Int
-    }
-
-    /// Streams the shards' `features.csv` into `directory`, scores stability over all cases, and writes the other
-    /// tables; `progress(done, total)` after each case. Returns the tables with the original extraction's feature
-    /// rows, and the stability results.
-    ///
-    /// - Throws: ``CohortError`` when the shards' feature tables have different columns, or a shard's rows are not
-    ///   in its cohort order.
-    public func write(to directory: String, stability settings: StabilitySettings, extraction: ExtractionSettings? = nil,
-                      progress: (Int, Int) -> Void = { _, _ in }) throws -> (tables: AuditTables, stability: [StabilityResult]) {
-        let base = URL(fileURLWithPath: directory)
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        // Headers: every shard with rows must have the columns of the first such shard.
+        // Headers, before anything is written: every shard with rows must have the columns of the first such shard.
         var cursors: [Cursor] = []
         var header: [String]?
         var headerSource = ""
@@ -99,6 +83,29 @@ public struct ShardMerge: Sendable {
             }
             if header == nil { (header, headerSource) = (columns, path) }
         }
+        (self.starts, self.header) = (cursors, header)
+        tables = AuditTables(features: [], variants: order(variants, \.caseID), errors: order(errors, \.caseID),
+                             cases: order(cases, \.caseID), inputs: order(inputs, \.caseID))
+    }
+
+    /// Where the next unread record of a shard's `features.csv` starts.
+    private struct Cursor: Sendable {
+        var path: String
+        var offset: UInt64
+        var line: Int
+    }
+
+    /// Streams the shards' `features.csv` into `directory`, scores stability over all cases, and writes the other
+    /// tables; `progress(done, total)` after each case. Returns the tables with the original extraction's feature
+    /// rows, and the stability results.
+    ///
+    /// - Throws: ``CohortError`` when a shard's rows are not in its cohort order (nothing is then left behind:
+    ///   `features.csv` is written to a temporary file renamed only at the end).
+    public func write(to directory: String, stability settings: StabilitySettings, extraction: ExtractionSettings? = nil,
+                      progress: (Int, Int) -> Void = { _, _ in }) throws -> (tables: AuditTables, stability: [StabilityResult]) {
+        let base = URL(fileURLWithPath: directory)
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        var cursors = starts
         let columns = header ?? FeatureValue.columns(filtered: false) + (extraction?.conventions == nil ? [] : ["pyradiomics_name"])
         let index = Dictionary(columns.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
         let filterColumn = index["filter"]

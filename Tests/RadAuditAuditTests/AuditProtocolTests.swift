@@ -79,3 +79,26 @@ func protocolsAskingForTooMuchWorkAreRefusedBeforeAnyWork(yaml: String) {
     let parsed = try AuditProtocol.parse("perturbations: {rotation: {angles_deg: [\(angles)]}}\n", path: "P.yaml")
     #expect(parsed.perturbations.variantCount == 2001)
 }
+
+/// The pyradiomics grid's keys: a spacing of 0 and `pad_distance` only with `grid: pyradiomics`, a pad ≥ 0, at least
+/// one spacing above 0; and `stability: required:` must name a group.
+@Test(arguments: [
+    ("extraction: {interpolation: {spacing_mm: [1, 1, 0]}}", "expected 2 or 3 positive spacings"),
+    ("extraction: {interpolation: {spacing_mm: [1, 1, 1], pad_distance: 5}}", "applies to grid: pyradiomics only"),
+    ("extraction: {interpolation: {spacing_mm: [1, 1, 1], grid: pyradiomics, pad_distance: -1}}", "expected a number ≥ 0"),
+    ("extraction: {interpolation: {spacing_mm: [0, 0, 0], grid: pyradiomics}}", "each positive or 0"),
+    ("extraction: {interpolation: {spacing_mm: [1, 1, 1], grid: centred}}", "grid"),
+    ("stability: {required: []}", "name at least one perturbation group"),
+])
+func pyradiomicsGridAndRequiredGroupsAreChecked(yaml: String, message: String) {
+    #expect {
+        try AuditProtocol.parse(yaml, path: "p.yaml")
+    } throws: { error in "\(error)".contains(message) }
+}
+
+@Test func thePyradiomicsGridParses() throws {
+    let p = try AuditProtocol.parse("extraction: {interpolation: {spacing_mm: [2, 2, 0], image: cubic, mask: nearest, "
+                                    + "grid: pyradiomics, pad_distance: 10, cast_to_voxel_type: true}}", path: "p.yaml")
+    #expect(p.extraction.interpolation == InterpolationSettings(spacing: [2, 2, 0], image: .cubic, mask: .nearest,
+                                                                grid: .pyradiomics, padDistance: 10, castToVoxelType: true))
+}

@@ -87,6 +87,18 @@ import Testing
         #expect(none.stderr.contains("warning: the protocol has no perturbations"), "\(none.stderr)")
     }
 
+    /// `stability: required:` naming a group the protocol does not have is refused before anything is written.
+    @Test func anUnknownRequiredGroupIsRefused() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let protocolPath = try Self.write(Self.quick + "\nstability:\n  required: [noise, rotation]\n", "p.yaml", in: directory)
+        let output = directory.appendingPathComponent("out").path
+        let run = try CLI.run(["audit", "--protocol", protocolPath, "--cases", "fixtures/cohort/cases.csv", "--output", output])
+        #expect(run.status == 1 && run.stderr.contains("stability.required: 'rotation' is not a perturbation group of this protocol (groups: noise)"),
+                "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     /// `merge` of some shards only is refused, naming the missing ones; `--partial` merges them with a warning.
     @Test func aMergeMissingShardsIsRefusedUnlessPartial() throws {
         let directory = try CLI.temporaryDirectory()

@@ -67,3 +67,52 @@ import Testing
                               "--protocol", "fixtures/fuzz-crashers/protocol-log-sigma-huge.yaml"])
     #expect(kernel.status == 1 && kernel.stderr.contains("set RADAUDIT_MAX_KERNEL_RADIUS to raise it"), "\(kernel.stderr)")
 }
+
+/// Shards whose feature tables have other columns, or list their cases out of cohort order, are refused with one line
+/// naming the file; the first before anything is written, the second without leaving a merged features.csv.
+@Test func mergeRefusesMalformedShardFeatureTables() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let protocolPath = directory.appendingPathComponent("p.yaml").path
+    try """
+        extraction:
+          families: [intensity_statistics]
+        perturbations:
+          noise: {repetitions: 1, sigma: 10}
+        """.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+    func shard(_ k: Int) throws -> String {
+        let output = directory.appendingPathComponent("s\(k)").path
+        let run = try CLI.run(["audit", "--protocol", protocolPath, "--cases", "fixtures/cohort/cases.csv", "--output", output,
+                               "--shard", "\(k)/2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        return output
+    }
+    let a = try shard(1), b = try shard(2)
+    let features = b + "/features.csv"
+    let original = try String(contentsOfFile: features, encoding: .utf8)
+    // Another header: an extra column in the second shard.
+    var lines = original.split(separator: "\n").map(String.init)
+    lines[0] = lines[0].replacingOccurrences(of: "perturbation,", with: "perturbation,extra,")
+    lines = [lines[0]] + lines.dropFirst().map { row -> String in
+        var cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        cells.insert("x", at: 3)
+        return cells.joined(separator: ",")
+    }
+    try (lines.joined(separator: "\n") + "\n").write(toFile: features, atomically: true, encoding: .utf8)
+    let merged = directory.appendingPathComponent("merged").path
+    let refused = try CLI.run(["merge", a, b, "--output", merged])
+    #expect(refused.status == 1 && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+    #expect(refused.stderr.contains("\(features): columns ") && refused.stderr.contains("differ from those of"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: merged))
+
+    // Cases out of cohort order: the last case's rows moved to the top.
+    var rows = original.split(separator: "\n").map(String.init)
+    let lastCase = rows.last!.split(separator: ",").first!
+    let moved = rows.dropFirst().filter { $0.hasPrefix(lastCase + ",") }
+    rows = [rows[0]] + moved + rows.dropFirst().filter { !$0.hasPrefix(lastCase + ",") }
+    try (rows.joined(separator: "\n") + "\n").write(toFile: features, atomically: true, encoding: .utf8)
+    let disordered = try CLI.run(["merge", a, b, "--output", merged])
+    #expect(disordered.status == 1 && disordered.stderr.contains("not in cohort order"), "\(disordered.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: merged + "/features.csv"))
+    #expect(!FileManager.default.fileExists(atPath: merged + "/manifest.json"))
+}

@@ -93,12 +93,13 @@ public struct AuditRunner: Sendable {
                 let audited = cases[c], variant = variants[v]
                 let prepared = state.slots[c].prepared {
                     let record = Self.digests(of: audited)
-                    return PreparedCase(record: record, inputs: Result { try load(audited, record: record) })
+                    return PreparedCase(record: record, inputs: Result { try load(audited, record: record, cut: cutsCases) })
                 }
                 let outcome: VariantOutcome
                 switch prepared.inputs {
                 case .success(let inputs):
-                    outcome = run(variant, of: audited, inputs: inputs, cache: cache)
+                    outcome = run(variant, of: audited, inputs: inputs, cache: cache,
+                                  wholeInputs: { try load(audited, record: prepared.record, cut: false) })
                 case .failure(let error):
                     outcome = VariantOutcome(caseID: audited.id, variant: variant, seed: variantSeed(audited, variant),
                                              features: [], roiVoxelCount: .nan, roiMeanIntensity: .nan,
@@ -160,9 +161,16 @@ public struct AuditRunner: Sendable {
     }
 
     /// A case's image and selected mask, and a digest of everything that defines them.
+    ///
+    /// The image and mask are the part of the case that its variants read (`workingBox`): the ROI's box grown by
+    /// what the perturbations move and the extraction reads around the ROI, or the whole image when a variant needs it.
     fileprivate struct CaseInputs {
         var image: Volume<Double>
         var mask: Volume<Bool>
+        /// Where the part lies in the whole image, with the whole image's noise σ when a variant estimates it.
+        var part: ImagePart
+        /// The whole image's grid (the interpolation grid is that of the whole image).
+        var whole: ImageGeometry
         var digest: String
         var acquisition: AcquisitionMetadata?
         /// The image's stored voxel type (pyradiomics' resampling casts back to it).
@@ -171,45 +179,164 @@ public struct AuditRunner: Sendable {
         var referenceMask: Volume<Bool>?
         /// Warnings about the inputs (``InputRecord/notes``).
         var notes: [String]
+
+        /// The part's box in the whole grid.
+        var box: BoundingBox { BoundingBox(lower: part.offset, upper: part.offset &+ SIMD3(image.size.x, image.size.y, image.size.z)) }
     }
 
-    private func load(_ audited: AuditCase, record: InputRecord) throws -> CaseInputs {
+    /// Whether the variants' needs allow cutting a case down to the part around its ROI: no variant exports its
+    /// images, normalises over a reference mask or estimates the noise of an image another step has changed, and
+    /// every step has a bounded reach (`Perturbation.reach`).
+    private var cutsCases: Bool {
+        !exportVariants && variants.allSatisfy { variant in
+            let chain = chain(of: variant)
+            return !chain.estimatesNoiseOfPerturbedImage
+                && variant.settings(from: auditProtocol.extraction).normalisation?.scope != .referenceMask
+        }
+    }
+
+    /// Whether a variant estimates the noise of the case's own image (auto σ before any intensity change).
+    private var estimatesNoise: Bool {
+        variants.contains { variant in
+            chain(of: variant).steps.contains { if case .noise(.auto) = $0 { true } else { false } }
+        }
+    }
+
+    private func chain(of variant: Variant) -> PerturbationChain {
+        PerturbationChain(variant.steps.compactMap { step in
+            if case .perturbation(let p) = step { p } else { nil }
+        })
+    }
+
+    /// The part of the whole grid `geometry` that the variants of a ROI in `roiBox` read: for every variant, the
+    /// extraction's source box (`FeatureExtractor.sourceBox`) of the ROI grown by the variant's reach
+    /// (`PerturbationChain.reach`), and 2 voxels more (the rigid transforms' taps at the part's edge).
+    func workingBox(around roiBox: BoundingBox, of geometry: ImageGeometry) throws -> BoundingBox {
+        let whole = BoundingBox(covering: geometry.size)
+        var box = roiBox
+        for variant in variants {
+            let extractor = FeatureExtractor(settings: variant.settings(from: auditProtocol.extraction), concurrent: false)
+            let needed = try extractor.sourceBox(around: roiBox, of: geometry)
+            let margin = pointwiseMax(roiBox.lower &- needed.lower, needed.upper &- roiBox.upper)
+            guard let reach = chain(of: variant).reach(roiSize: roiBox.size, spacing: geometry.spacing, margin: margin,
+                                                       settings: perturbationSettings) else { return whole }
+            let grown = try extractor.sourceBox(around: roiBox.expanded(by: reach, within: geometry.size), of: geometry)
+            box = box.union(grown)
+        }
+        return box.expanded(by: SIMD3(repeating: 2), within: geometry.size)
+    }
+
+    /// Whether a variant's perturbed ROI (`mask`, on the part) can be extracted from the part as from the whole image:
+    /// its extraction source box, 2 voxels more (and for a rotation, its in-plane diagonal more: rotated voxels read
+    /// that far from the ROI centroid), lies in the part.
+    private func partHolds(_ mask: Volume<Bool>, of inputs: CaseInputs, settings: ExtractionSettings, rotates: Bool) throws -> Bool {
+        let box = inputs.box
+        if box == BoundingBox(covering: inputs.whole.size) { return true }
+        guard let roi = BoundingBox(of: mask.voxels, size: mask.size) else { return true }
+        let placed = BoundingBox(lower: roi.lower &+ inputs.part.offset, upper: roi.upper &+ inputs.part.offset)
+        var needed = try FeatureExtractor(settings: settings, concurrent: false).sourceBox(around: placed, of: inputs.whole)
+        var margin = SIMD3(repeating: 2)
+        if rotates {
+            let extent = SIMD3(Double(needed.size.x), Double(needed.size.y), 0) * inputs.whole.spacing
+            let diagonal = (extent.x * extent.x + extent.y * extent.y).squareRoot()
+            margin &+= SIMD3(Int((diagonal / inputs.whole.spacing.x).rounded(.up)), Int((diagonal / inputs.whole.spacing.y).rounded(.up)), 0)
+        }
+        needed = needed.expanded(by: margin, within: inputs.whole.size)
+        return box.contains(needed)
+    }
+
+    private func load(_ audited: AuditCase, record: InputRecord, cut: Bool) throws -> CaseInputs {
+        let definition = "\(record.imageSHA256)|\(record.maskSHA256)|\(audited.label.map(String.init) ?? "")|\(audited.roi ?? "")"
+        // The reference mask's digest joins the definition only when there is one, so other cases keep their keys.
+        let referenceDigest = try audited.referenceMask.map { "|" + SHA256Digest.hex(of: try Data(contentsOf: URL(fileURLWithPath: $0))) } ?? ""
+        let digest = SHA256Digest.hex(of: Data((definition + referenceDigest).utf8))
+        if cut, audited.referenceMask == nil, let stored = try ImageFile.loadStored(audited.image) {
+            // Only the working box is decoded; the noise σ and the minimum of the re-segmentation warning are measured
+            // on the whole image slice by slice, as the file inflates.
+            let geometry = stored.geometry
+            let (loadedMask, box) = try ImageFile.loadMask(audited.mask, on: geometry, frameOfReferenceUID: nil,
+                                                           imagePath: audited.image, label: audited.label, roi: audited.roi,
+                                                           within: { try workingBox(around: $0, of: geometry) })
+            let image = try stored.decoded(from: box.lower, size: box.size)
+            let slice = GridSize(x: geometry.size.x, y: geometry.size.y, z: 1)
+            func decodeSlice(_ k: Int, _ buffer: UnsafeMutableBufferPointer<Double>) throws {
+                _ = buffer.initialize(from: try stored.decoded(from: SIMD3(0, 0, k), size: slice).voxels)
+            }
+            var sigma: Double?
+            if estimatesNoise {
+                // An image too small for the estimate fails its noise variants as it always has: read it whole.
+                guard let measured = try? GaussianNoise.estimatedSigma(size: geometry.size, slice: decodeSlice) else {
+                    return try load(audited, record: record, cut: false)
+                }
+                sigma = measured
+            }
+            var notes = loadedMask.notes
+            if let note = try Self.resegmentationNote(auditProtocol.extraction.resegmentation, modality: nil, path: audited.image,
+                                                      minimum: { try Self.minimum(of: geometry.size, slice: decodeSlice) }) {
+                notes.append(note)
+            }
+            try stored.verify()
+            return CaseInputs(image: image, mask: loadedMask.volume,
+                              part: ImagePart(offset: box.lower, wholeSize: geometry.size, estimatedNoiseSigma: sigma),
+                              whole: geometry, digest: digest, acquisition: nil, voxelType: stored.storedType,
+                              referenceMask: nil, notes: notes)
+        }
         let loaded = try ImageFile.load(audited.image)
         let image = loaded.volume
         let loadedMask = try ImageFile.loadMask(audited.mask, for: loaded, imagePath: audited.image, label: audited.label,
                                                 roi: audited.roi)
-        let mask = loadedMask.volume
         var notes = loadedMask.notes
         if let note = Self.resegmentationNote(auditProtocol.extraction.resegmentation, image: loaded, path: audited.image) {
             notes.append(note)
         }
         let reference = try audited.referenceMask.map { try ImageFile.loadMask($0, for: loaded, imagePath: audited.image).volume }
-        // The reference mask's digest joins the definition only when there is one, so other cases keep their keys.
-        let referenceDigest = try audited.referenceMask.map { "|" + SHA256Digest.hex(of: try Data(contentsOf: URL(fileURLWithPath: $0))) } ?? ""
-        let definition = "\(record.imageSHA256)|\(record.maskSHA256)|\(audited.label.map(String.init) ?? "")|\(audited.roi ?? "")"
-            + referenceDigest
-        return CaseInputs(image: image, mask: mask,
-                          digest: SHA256Digest.hex(of: Data(definition.utf8)),
-                          acquisition: loaded.metadata, voxelType: loaded.storedType, referenceMask: reference, notes: notes)
+        let sigma = estimatesNoise ? try? GaussianNoise.estimatedSigma(of: image) : nil
+        return CaseInputs(image: image, mask: loadedMask.volume,
+                          part: ImagePart(wholeSize: image.size, estimatedNoiseSigma: sigma), whole: image.geometry,
+                          digest: digest, acquisition: loaded.metadata, voxelType: loaded.storedType, referenceMask: reference,
+                          notes: notes)
+    }
+
+    /// The lowest intensity of an image of `size` given slice by slice (NaN voxels left out).
+    private static func minimum(of size: GridSize, slice: (Int, UnsafeMutableBufferPointer<Double>) throws -> Void) throws -> Double {
+        var buffer = [Double](repeating: 0, count: size.x * size.y)
+        var lowest = Double.infinity
+        try buffer.withUnsafeMutableBufferPointer { values in
+            for k in 0..<size.z {
+                try slice(k, values)
+                for value in values where value < lowest { lowest = value }
+            }
+        }
+        return lowest
     }
 
     /// A warning when a re-segmentation range in Hounsfield units (a lower bound at or below −500, as in CT
     /// protocols) meets an image that is not CT: a DICOM modality other than CT, or no negative intensity at all
     /// (MR, PET and most normalised images). Such a range silently keeps every voxel, or none.
     static func resegmentationNote(_ settings: ResegmentationSettings?, image: LoadedImage, path: String) -> String? {
+        try? resegmentationNote(settings, modality: image.metadata?.modality, path: path,
+                                minimum: { image.volume.voxels.min() ?? .nan })
+    }
+
+    /// The warning of `resegmentationNote(_:image:path:)` for an image of `modality` (nil: not DICOM) whose lowest
+    /// intensity `minimum` gives, called only when needed.
+    static func resegmentationNote(_ settings: ResegmentationSettings?, modality: String?, path: String,
+                                   minimum: () throws -> Double) throws -> String? {
         guard let lower = settings?.lower, lower <= -500 else { return nil }
         let range = "[\(Number.format(lower)), \(settings?.upper.map(Number.format) ?? "∞")]"
-        if let modality = image.metadata?.modality, modality != "CT" {
+        if let modality, modality != "CT" {
             return "\(path): the re-segmentation range \(range) is in CT Hounsfield units, but the image's modality is \(modality)"
         }
-        if image.metadata?.modality == nil, let minimum = image.volume.voxels.min(), minimum >= 0 {
+        if modality == nil, case let minimum = try minimum(), minimum >= 0 {
             return "\(path): the re-segmentation range \(range) looks like CT Hounsfield units, but the image has no negative "
                 + "intensity (lowest \(Number.format(minimum))): is it CT?"
         }
         return nil
     }
 
-    private func run(_ variant: Variant, of audited: AuditCase, inputs: CaseInputs, cache: URL) -> VariantOutcome {
+    /// - Parameter wholeInputs: the case read whole, for a variant whose ROI leaves the part the case was cut to.
+    private func run(_ variant: Variant, of audited: AuditCase, inputs: CaseInputs, cache: URL,
+                     wholeInputs: () throws -> CaseInputs) -> VariantOutcome {
         let seed = variantSeed(audited, variant)
         let settings = variant.settings(from: auditProtocol.extraction)
         let key = cacheKey(inputs.digest, settings: settings, variant: variant, seed: seed)
@@ -220,19 +347,24 @@ public struct AuditRunner: Sendable {
         var outcome = VariantOutcome(caseID: audited.id, variant: variant, seed: seed, features: [],
                                      roiVoxelCount: .nan, roiMeanIntensity: .nan, status: .extracted)
         do {
+            var inputs = inputs
             var (image, mask) = (inputs.image, inputs.mask)
-            let chain = PerturbationChain(variant.steps.compactMap { step in
-                if case .perturbation(let p) = step { p } else { nil }
-            })
+            let chain = chain(of: variant)
             if !chain.steps.isEmpty {
-                let perturbed = try chain.apply(to: image, mask: mask, seed: seed, settings: perturbationSettings)
+                var perturbed = try chain.apply(to: image, mask: mask, seed: seed, settings: perturbationSettings, part: inputs.part)
+                if try !partHolds(perturbed.mask, of: inputs, settings: settings, rotates: chain.rotates) {
+                    // The perturbed ROI reaches beyond the part the case was cut to: perturb the whole image.
+                    inputs = try wholeInputs()
+                    perturbed = try chain.apply(to: inputs.image, mask: inputs.mask, seed: seed, settings: perturbationSettings,
+                                                part: inputs.part)
+                }
                 (image, mask, outcome.notes) = (perturbed.image, perturbed.mask, perturbed.notes)
             }
             if exportVariants && !variant.steps.isEmpty { try export(image, mask, audited, variant) }
             // Each job uses one core: the audit's parallelism is across cases.
-            let result = try FeatureExtractor(settings: settings, concurrent: false).extract(image: image, mask: mask,
-                                                                                             voxelType: inputs.voxelType,
-                                                                                             referenceMask: inputs.referenceMask)
+            let result = try FeatureExtractor(settings: settings, concurrent: false)
+                .extract(image: image, mask: mask, placedAt: inputs.part.offset, in: inputs.whole, voxelType: inputs.voxelType,
+                         referenceMask: inputs.referenceMask, diagnostics: false)
             outcome.features = result.features
             outcome.roiVoxelCount = Double(result.roiVoxelCount)
             outcome.roiMeanIntensity = result.roiMeanIntensity

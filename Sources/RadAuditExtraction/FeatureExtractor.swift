@@ -99,8 +99,10 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// The part of the image grid `geometry` that the extraction of the ROI in `roiBox` reads: the ROI, the local
-    /// intensity peak's margin, and what interpolating that neighbourhood needs.
-    private func sourceBox(around roiBox: BoundingBox, of geometry: ImageGeometry) throws -> BoundingBox {
+    /// intensity peak's margin, the filters' support, and what interpolating that neighbourhood needs; the whole grid
+    /// when a filter needs it (Fourier-domain filters) or the intensities are normalised over the image.
+    public func sourceBox(around roiBox: BoundingBox, of geometry: ImageGeometry) throws -> BoundingBox {
+        if let scope = settings.normalisation?.scope, scope != .roi { return BoundingBox(covering: geometry.size) }
         guard let interpolation = interpolation(around: roiBox, of: geometry, voxelType: nil) else {
             guard let margin = margin(geometry.spacing) else { return BoundingBox(covering: geometry.size) }
             return roiBox.expanded(by: margin, within: geometry.size)
@@ -140,8 +142,9 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Extracts from `image` and `mask`, a part of the grid `full` starting at voxel `offset` of it. The
-    /// interpolation grid is that of `full`.
-    private func extract(image: Volume<Double>, mask: Volume<Bool>, placedAt offset: SIMD3<Int>, in full: ImageGeometry,
+    /// interpolation grid is that of `full`; the part must hold `sourceBox(around:of:)` of the ROI, and gives the
+    /// same features as the whole image.
+    public func extract(image: Volume<Double>, mask: Volume<Bool>, placedAt offset: SIMD3<Int>, in full: ImageGeometry,
                          voxelType: VoxelType?, referenceMask: Volume<Bool>? = nil,
                          diagnostics wantDiagnostics: Bool) throws -> ExtractionResult {
         guard let maskBox = BoundingBox(of: mask.voxels, size: mask.size) else { throw ExtractionError("the mask is empty") }

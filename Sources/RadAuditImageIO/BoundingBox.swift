@@ -52,6 +52,16 @@ public struct BoundingBox: Hashable, Sendable {
         return cropped
     }
 
+    /// The smallest box holding both boxes.
+    public func union(_ other: BoundingBox) -> BoundingBox {
+        BoundingBox(lower: pointwiseMin(lower, other.lower), upper: pointwiseMax(upper, other.upper))
+    }
+
+    /// Whether every voxel of `other` lies in this box.
+    public func contains(_ other: BoundingBox) -> Bool {
+        all(other.lower .>= lower) && all(other.upper .<= upper)
+    }
+
     /// The box grown by `margin` voxels on every side, clipped to a grid of `size`.
     public func expanded(by margin: SIMD3<Int>, within size: GridSize) -> BoundingBox {
         BoundingBox(lower: pointwiseMax(lower &- margin, .zero),

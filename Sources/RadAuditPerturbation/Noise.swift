@@ -5,15 +5,30 @@ public enum GaussianNoise {
     /// The image with independent noise N(0, σ²) added to every voxel. The draws come from
     /// `SeededGenerator(seed:)`, one per voxel in grid order, so a seed gives the same noise on every run.
     /// Non-finite voxels stay as they are (they still consume a draw, which keeps the stream aligned with the grid).
-    public static func adding(sigma: Double, to image: Volume<Double>, seed: UInt64) -> Volume<Double> {
+    ///
+    /// `image` may be a part of a larger grid (`part`): the draws are then those of the whole grid's voxels, the
+    /// others skipped (`SeededGenerator.skipGaussians(_:)`), so the part gets exactly the noise the whole image would.
+    public static func adding(sigma: Double, to image: Volume<Double>, seed: UInt64, part: ImagePart? = nil) -> Volume<Double> {
         precondition(sigma >= 0 && sigma.isFinite, "σ must be finite and non-negative")
+        let part = part ?? ImagePart(whole: image.size)
+        let size = image.size, whole = part.wholeSize
+        precondition(part.contains(size), "the part lies outside the whole grid")
         var generator = SeededGenerator(seed: seed)
+        var next = 0  // linear index in the whole grid of the next draw
         let voxels = image.voxels.withUnsafeBufferPointer { input in
             [Double](unsafeUninitializedCapacity: input.count) { output, initializedCount in
-                for index in input.indices {
-                    let draw = generator.nextGaussian()
-                    let value = input[index]
-                    (output.baseAddress! + index).initialize(to: value.isFinite ? value + sigma * draw : value)
+                for k in 0..<size.z {
+                    for j in 0..<size.y {
+                        let first = whole.index(part.offset.x, part.offset.y + j, part.offset.z + k)
+                        generator.skipGaussians(first - next)
+                        let row = size.index(0, j, k)
+                        for index in row..<row + size.x {
+                            let draw = generator.nextGaussian()
+                            let value = input[index]
+                            (output.baseAddress! + index).initialize(to: value.isFinite ? value + sigma * draw : value)
+                        }
+                        next = first + size.x
+                    }
                 }
                 initializedCount = input.count
             }
@@ -33,13 +48,27 @@ public enum GaussianNoise {
     /// - Throws: `PerturbationError` when no slice has a complete 2×2 block.
     public static func estimatedSigma(of image: Volume<Double>) throws -> Double {
         let size = image.size
+        return try image.voxels.withUnsafeBufferPointer { v in
+            try estimatedSigma(size: size) { k, slice in
+                _ = slice.initialize(from: v[size.index(0, 0, k)..<size.index(0, 0, k + 1)])
+            }
+        }
+    }
+
+    /// `estimatedSigma(of:)` of an image of `size` given slice by slice: `slice(k, buffer)` fills `buffer` (one slice,
+    /// x fastest) with axial slice k, so that the image need not be in memory at once (a stored file decodes slice by
+    /// slice).
+    public static func estimatedSigma(size: GridSize,
+                                      slice: (Int, UnsafeMutableBufferPointer<Double>) throws -> Void) throws -> Double {
         let (halfX, halfY) = (size.x / 2, size.y / 2)
         var magnitudes: [Double] = []
         magnitudes.reserveCapacity(halfX * halfY * size.z)
-        image.voxels.withUnsafeBufferPointer { v in
+        var buffer = [Double](repeating: 0, count: size.x * size.y)
+        try buffer.withUnsafeMutableBufferPointer { v in
             for k in 0..<size.z {
+                try slice(k, v)
                 for jj in 0..<halfY {
-                    let row = size.index(0, 2 * jj, k)
+                    let row = 2 * jj * size.x
                     let nextRow = row &+ size.x
                     for ii in 0..<halfX {
                         let (a, b) = (v[row &+ 2 &* ii], v[row &+ 2 &* ii &+ 1])

@@ -65,6 +65,27 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         }
     }
 
+    /// Advances the generator past `count` draws of `nextGaussian()` without computing them: the uniform pairs are
+    /// drawn and tested against the unit disc as `nextGaussian()` would, but the logarithm and square root of the
+    /// accepted ones are skipped. The draws that follow are those `count` calls of `nextGaussian()` would leave.
+    public mutating func skipGaussians(_ count: Int) {
+        var remaining = count
+        if remaining > 0, spareGaussian != nil {
+            spareGaussian = nil
+            remaining -= 1
+        }
+        while remaining >= 2 {
+            while true {
+                let u = 2 * nextUniform() - 1
+                let v = 2 * nextUniform() - 1
+                let s = u * u + v * v
+                if s > 0, s < 1 { break }
+            }
+            remaining -= 2
+        }
+        if remaining == 1 { _ = nextGaussian() }
+    }
+
     @inline(__always) private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 &- k)) }
 }
 

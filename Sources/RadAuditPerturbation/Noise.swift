@@ -58,11 +58,15 @@ public enum GaussianNoise {
     /// `estimatedSigma(of:)` of an image of `size` given slice by slice: `slice(k, buffer)` fills `buffer` (one slice,
     /// x fastest) with axial slice k, so that the image need not be in memory at once (a stored file decodes slice by
     /// slice).
+    ///
+    /// The coefficients are kept as Float while each converts exactly (as those of integer images up to 2²⁴ do),
+    /// which halves the memory of the median; the first one that does not switches to Double. The median is the same.
     public static func estimatedSigma(size: GridSize,
                                       slice: (Int, UnsafeMutableBufferPointer<Double>) throws -> Void) throws -> Double {
         let (halfX, halfY) = (size.x / 2, size.y / 2)
-        var magnitudes: [Double] = []
-        magnitudes.reserveCapacity(halfX * halfY * size.z)
+        var narrow: [Float] = [], wide: [Double] = []
+        narrow.reserveCapacity(halfX * halfY * size.z)
+        var exact = true
         var buffer = [Double](repeating: 0, count: size.x * size.y)
         try buffer.withUnsafeMutableBufferPointer { v in
             for k in 0..<size.z {
@@ -73,40 +77,51 @@ public enum GaussianNoise {
                     for ii in 0..<halfX {
                         let (a, b) = (v[row &+ 2 &* ii], v[row &+ 2 &* ii &+ 1])
                         let (c, d) = (v[nextRow &+ 2 &* ii], v[nextRow &+ 2 &* ii &+ 1])
-                        let detail = 0.5 * (a - b - c + d)
-                        if detail.isFinite { magnitudes.append(abs(detail)) }
+                        let detail = abs(0.5 * (a - b - c + d))
+                        guard detail.isFinite else { continue }
+                        if exact, case let single = Float(detail), Double(single) == detail {
+                            narrow.append(single)
+                            continue
+                        }
+                        if exact {
+                            exact = false
+                            wide = narrow.map(Double.init)
+                            wide.reserveCapacity(halfX * halfY * size.z)
+                            narrow = []
+                        }
+                        wide.append(detail)
                     }
                 }
             }
         }
-        guard !magnitudes.isEmpty else {
+        guard !narrow.isEmpty || !wide.isEmpty else {
             throw PerturbationError("cannot estimate the image noise: slices of \(size.x)×\(size.y) voxels have no 2×2 block")
         }
-        return Selection.median(&magnitudes) / 0.6745
+        return (exact ? Double(Selection.median(&narrow)) : Selection.median(&wide)) / 0.6745
     }
 }
 
 /// Order statistics in expected linear time.
 enum Selection {
-    /// The median of `values` (the mean of the two middle values for an even count), which are reordered.
-    static func median(_ values: inout [Double]) -> Double {
+    /// The median of `values` (the mean of the two middle values for an even count, in Double), which are reordered.
+    static func median<Value: BinaryFloatingPoint>(_ values: inout [Value]) -> Double {
         precondition(!values.isEmpty)
         let count = values.count
         let upperMiddle = count / 2
         return values.withUnsafeMutableBufferPointer { buffer in
-            let upper = select(buffer, rank: upperMiddle)
+            let upper = Double(select(buffer, rank: upperMiddle))
             guard count % 2 == 0 else { return upper }
             // After selection every value before `upperMiddle` is ≤ the selected one: the lower middle is their maximum.
-            var lower = -Double.infinity
+            var lower = -Value.infinity
             for index in 0..<upperMiddle { lower = max(lower, buffer[index]) }
-            return 0.5 * (lower + upper)
+            return 0.5 * (Double(lower) + upper)
         }
     }
 
     /// Hoare's quickselect with a three-way partition (so runs of equal values cost nothing) and pivots taken as the
     /// median of three positions drawn from a fixed-seed generator (so no input order makes it quadratic in practice).
     /// On return `buffer[rank]` holds the value of that rank, smaller values before it and larger ones after it.
-    static func select(_ buffer: UnsafeMutableBufferPointer<Double>, rank: Int) -> Double {
+    static func select<Value: BinaryFloatingPoint>(_ buffer: UnsafeMutableBufferPointer<Value>, rank: Int) -> Value {
         var generator = SeededGenerator(seed: 0)
         var (low, high) = (0, buffer.count)
         while high - low > 1 {

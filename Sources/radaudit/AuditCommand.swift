@@ -63,7 +63,7 @@ struct AuditCommand: ParsableCommand {
         let robust = summary.robust.of > 0 ? "\(summary.robust.count) of \(summary.robust.of) features robust; " : ""
         FileHandle.standardError.write(Data(("radaudit: audited \(summary.cases) case(s) × \(summary.variants) variant(s): "
             + "\(summary.runs - summary.failed - summary.skipped) extracted, \(summary.failed) failed, \(summary.skipped) skipped; "
-            + "\(robust)\(summary.warnings.count) warning(s); report: \(output)/report.html\n").utf8))
+            + "\(robust)\(summary.warnings.count) warning(s); \(PeakMemory.summaryClause)report: \(output)/report.html\n").utf8))
         if summary.failed > 0 { throw ExitCode(3) }
     }
 }

@@ -61,7 +61,7 @@ let package = Package(
             "RadAuditStatistics", "RadAuditAudit", "RadAuditProvenance",
         ]),
         .executableTarget(name: "radaudit", dependencies: [
-            "RadAuditCore", "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics", "RadAuditAudit",
+            "RadAuditCore", "RadAuditConcurrency", "RadAuditImageIO", "RadAuditExtraction", "RadAuditStatistics", "RadAuditAudit",
             "RadAuditProvenance", "RadAuditReporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -89,12 +89,15 @@ public struct AuditRunner: Sendable {
         let cache = URL(fileURLWithPath: outputDirectory).appendingPathComponent("cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, total))) { _ in
-            while let (c, v) = state.nextPair() {
-                let audited = cases[c], variant = variants[v]
+            while let (c, task) = state.nextPair() {
+                let audited = cases[c]
                 let prepared = state.slots[c].prepared {
                     let record = Self.digests(of: audited)
                     return PreparedCase(record: record, inputs: Result { try load(audited, record: record, cut: cutsCases) })
                 }
+                // A read ahead: the case is ready when its first variant comes up.
+                guard let v = task else { continue }
+                let variant = variants[v]
                 let outcome: VariantOutcome
                 switch prepared.inputs {
                 case .success(let inputs):
@@ -116,11 +119,23 @@ public struct AuditRunner: Sendable {
     /// The order in which workers take (case, variant) pairs: the cases in `order` go in groups of `jobs`, and
     /// within a group the variants of its cases alternate, so that the workers read the cases of a group at the same
     /// time, then share their variants and finish the group together; about `jobs` cases are in memory at once.
-    static func schedule(_ order: [Int], variantCount: Int, jobs: Int) -> [(Int, Int)] {
-        stride(from: 0, to: order.count, by: max(1, jobs)).flatMap { start in
-            let group = order[start..<min(start + max(1, jobs), order.count)]
-            return (0..<variantCount).flatMap { v in group.map { ($0, v) } }
+    ///
+    /// With several jobs, each case after the first group is read ahead (a `nil` variant) `2·jobs` pairs before the
+    /// end of the previous group, so that the worker that reads it does so while the others finish that group: no
+    /// worker waits for a case to be read, even in a last group of fewer cases than jobs. Reads stay one per worker
+    /// at a time; a case read ahead adds only its part around the ROI to what is in memory.
+    static func schedule(_ order: [Int], variantCount: Int, jobs: Int) -> [(Int, Int?)] {
+        let width = max(1, jobs)
+        var tasks: [(Int, Int?)] = []
+        for start in stride(from: 0, to: order.count, by: width) {
+            let group = order[start..<min(start + width, order.count)]
+            if start > 0 && width > 1 {
+                let lead = min(2 * width, tasks.count)
+                tasks.insert(contentsOf: group.map { ($0, nil) }, at: tasks.count - lead)
+            }
+            tasks += (0..<variantCount).flatMap { v in group.map { ($0, Optional(v)) } }
         }
+        return tasks
     }
 
     /// Bytes of a case's image (file, or files of a DICOM directory): a proxy for its cost.
@@ -408,21 +423,21 @@ public struct AuditRunner: Sendable {
 /// Work distribution and results shared by the worker threads.
 private final class SharedState: @unchecked Sendable {
     private let lock = NSLock()
-    private let pairs: [(Int, Int)]
+    private let pairs: [(Int, Int?)]
     private var next = 0
     private var finished = 0
     /// Outcomes by case, then variant.
     private(set) var outcomes: [[VariantOutcome?]]
     let slots: [CaseSlot]
 
-    init(pairs: [(Int, Int)], caseCount: Int, variantCount: Int) {
+    init(pairs: [(Int, Int?)], caseCount: Int, variantCount: Int) {
         self.pairs = pairs
         outcomes = Array(repeating: Array(repeating: nil, count: variantCount), count: caseCount)
         slots = (0..<caseCount).map { _ in CaseSlot(variantCount: variantCount) }
     }
 
-    /// The next (case, variant) pair to run, in schedule order.
-    func nextPair() -> (Int, Int)? {
+    /// The next (case, variant) pair to run, or case to read ahead (no variant), in schedule order.
+    func nextPair() -> (Int, Int?)? {
         lock.withLock {
             guard next < pairs.count else { return nil }
             defer { next += 1 }

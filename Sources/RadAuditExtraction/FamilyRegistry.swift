@@ -13,6 +13,8 @@ struct FamilyInputs: Sendable {
     var intensities: [Double]
     /// Each discretisation a requested family needs, made once (see ``FamilyRegistry/discretisation(for:settings:)``).
     var discretised: [DiscretisationMethod: DiscretisedRegion]
+    /// The zones of the texture discretisation, labelled once for GLSZM and GLDZM.
+    var textureZones: SharedZones?
 }
 
 /// The feature families the extractor runs, in one place: for each, the discretisation it needs and how its
@@ -62,9 +64,9 @@ enum FamilyRegistry {
         case .glrlm:
             return GreyLevelRunLengthFeatures.compute(texture!, dimensions: dimensions)
         case .glszm:
-            return GreyLevelSizeZoneFeatures.compute(texture!, dimensions: dimensions)
+            return GreyLevelSizeZoneFeatures.compute(texture!, dimensions: dimensions, zones: inputs.textureZones)
         case .gldzm:
-            return GreyLevelDistanceZoneFeatures.compute(texture!, dimensions: dimensions)
+            return GreyLevelDistanceZoneFeatures.compute(texture!, dimensions: dimensions, zones: inputs.textureZones)
         case .ngtdm:
             return NeighbourhoodGreyToneDifferenceFeatures.compute(texture!, dimensions: dimensions, distance: t.ngtdmDistance)
         case .ngldm:

@@ -46,14 +46,16 @@ public struct FeatureExtractor: Sendable {
     ///   - roi: the ROI name of a structure set, or the segment label of a segmentation.
     ///   - referenceMask: a mask file on the image's grid whose voxels normalise the intensities (`normalisation:
     ///     {over: reference_mask}`); label 1, or its only label.
+    ///   - opened: the image already opened by `ImageFile.loadStored(imagePath)` (which starts inflating it).
     public func extract(imagePath: String, maskPath: String, label: Int? = nil, series: String? = nil,
-                        roi: String? = nil, referenceMask: String? = nil, diagnostics: Bool = false) throws -> ExtractionResult {
+                        roi: String? = nil, referenceMask: String? = nil, diagnostics: Bool = false,
+                        opened: StoredVolume? = nil) throws -> ExtractionResult {
         do {
             // NIfTI and NRRD images are decoded only around the ROI (the whole image for diagnostics). A compressed
             // image inflates in the background while the mask is read; the end of its stream is checked last.
             // Normalising over the whole image needs all of it.
             if !diagnostics, settings.normalisation == nil || settings.normalisation?.scope == .roi,
-               let stored = try ImageFile.loadStored(imagePath) {
+               let stored = try opened ?? ImageFile.loadStored(imagePath) {
                 let (mask, box) = try ImageFile.loadMask(maskPath, on: stored.geometry, frameOfReferenceUID: nil,
                                                          imagePath: imagePath, label: label, roi: roi,
                                                          within: { try sourceBox(around: $0, of: stored.geometry) })
@@ -69,7 +71,7 @@ public struct FeatureExtractor: Sendable {
                 result.notes = mask.notes
                 return result
             }
-            let image = try ImageFile.load(imagePath, series: series)
+            let image = try opened?.loaded() ?? ImageFile.load(imagePath, series: series)
             let mask = try ImageFile.loadMask(maskPath, for: image, imagePath: imagePath, label: label, roi: roi)
             let reference = try referenceMask.map { try ImageFile.loadMask($0, for: image, imagePath: imagePath).volume }
             var result = try extract(image: image.volume, mask: mask.volume, voxelType: image.storedType,
@@ -264,7 +266,7 @@ public struct FeatureExtractor: Sendable {
             made[method] = try discretisation(method, settings: settings, intensities: intensities).apply(to: region)
         }
         let inputs = FamilyInputs(settings: settings, region: region, padded: padded, intensities: intensities,
-                                  discretised: made)
+                                  discretised: made, textureZones: made[settings.discretisation.texture].map(SharedZones.init))
         // Families are independent: compute them on all cores, then concatenate in IBSI order. Morphology comes
         // first and in two parts, its shape and Moran's I / Geary's C, the two longest computations.
         let parts = settings.families.flatMap { $0 == .morphology ? [Part.family($0), .spatialAutocorrelation] : [.family($0)] }

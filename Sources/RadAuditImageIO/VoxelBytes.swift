@@ -51,7 +51,7 @@ final class VoxelBytes: @unchecked Sendable {
         let whole = inflater.isFinished ? nil : inflater.gzipInput.flatMap { input in
             Gzip.trailerSize(input).flatMap { $0 >= count && $0 <= head.count + inflater.maximumRemainingOutput ? (input, $0) : nil }
         }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(whole?.1 ?? count, count, 1), alignment: 64)
+        let buffer = Self.allocateInflated(max(whole?.1 ?? count, count, 1))
         let kept = min(head.count, count)
         if kept > 0 { head.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: kept) } }
         storage = .inflated(buffer)
@@ -82,6 +82,17 @@ final class VoxelBytes: @unchecked Sendable {
 
     deinit {
         if case .inflated(let buffer) = storage { buffer.deallocate() }
+    }
+
+    /// A buffer for inflated voxels. One of several MiB is aligned to 2 MiB and offered to transparent huge pages
+    /// (`MADV_HUGEPAGE`), so that filling it faults a page per 2 MiB instead of one per 4 KiB (lung2's 32 MB: 16 faults
+    /// instead of 7 800, a tenth of its inflate time).
+    private static func allocateInflated(_ byteCount: Int) -> UnsafeMutableRawBufferPointer {
+        let hugePage = 2 << 20
+        guard byteCount >= 4 * hugePage else { return .allocate(byteCount: byteCount, alignment: 64) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: byteCount, alignment: hugePage)
+        _ = madvise(buffer.baseAddress, byteCount / hugePage * hugePage, MADV_HUGEPAGE)
+        return buffer
     }
 
     /// Calls `body` with the bytes in `range` of the decompressed data, once they are ready.

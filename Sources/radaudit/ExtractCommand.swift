@@ -3,6 +3,8 @@ import Foundation
 import RadAuditAudit
 import RadAuditCore
 import RadAuditExtraction
+import RadAuditConcurrency
+import RadAuditImageIO
 
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -76,15 +78,20 @@ struct ExtractCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try `protocol`.map { try AuditProtocol.load($0).extraction } ?? ExtractionSettings()
+        let protocolPath = `protocol`
+        @Sendable func settings() throws -> ExtractionSettings {
+            try protocolPath.map { try AuditProtocol.load($0).extraction } ?? ExtractionSettings()
+        }
         if let cases {
-            try runBatch(try Cohort.load(cases), settings: settings)
+            try runBatch(try Cohort.load(cases), settings: try settings())
             return
         }
         guard let image, let mask else { return }
+        // A compressed image starts inflating while the protocol is parsed; the protocol's errors still come first.
+        let (settings, opened) = try concurrently(width: 2, { try settings() }, { try ImageFile.loadStored(image) })
         let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label,
                                                                       series: series, roi: roi, referenceMask: referenceMask,
-                                                                      diagnostics: diagnostics)
+                                                                      diagnostics: diagnostics, opened: opened)
         for note in result.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         // The filter column appears when the protocol has filters, so that unfiltered tables keep their columns.
         let filtered = !settings.filters.isEmpty

@@ -53,3 +53,13 @@ import RadAuditImageIO
         }
     }
 }
+
+@Test func skippingGaussiansLeavesTheGeneratorWhereDrawingThemWould() {
+    for (start, count) in [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (1, 1001), (3, 10_000), (2, 9_999)] {
+        var drawn = SeededGenerator(seed: 5), skipped = SeededGenerator(seed: 5)
+        for _ in 0..<start { _ = drawn.nextGaussian(); _ = skipped.nextGaussian() }
+        for _ in 0..<count { _ = drawn.nextGaussian() }
+        skipped.skipGaussians(count)
+        #expect((0..<5).map { _ in drawn.nextGaussian() } == (0..<5).map { _ in skipped.nextGaussian() }, "\(start) + \(count)")
+    }
+}

@@ -4,7 +4,7 @@ image and mask, for scripts/benchmark.sh's extraction comparison. nyxus does not
 
 usage: nyxus_extract.py IMAGE MASK [--threads N]
 """
-import argparse, sys
+import argparse, os, sys
 from nyxus import Nyxus3D
 
 ap = argparse.ArgumentParser()
@@ -12,5 +12,5 @@ ap.add_argument("image"); ap.add_argument("mask")
 ap.add_argument("--threads", type=int, default=2)
 a = ap.parse_args()
 nyx = Nyxus3D(["*3D_ALL*"], n_feature_calc_threads=a.threads)
-table = nyx.featurize_files([a.image], [a.mask], False)
+table = nyx.featurize_files([os.path.abspath(a.image)], [os.path.abspath(a.mask)], False)
 print(f"nyxus: {table.shape[1]} columns", file=sys.stderr)

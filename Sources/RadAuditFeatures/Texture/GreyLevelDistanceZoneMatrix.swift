@@ -30,17 +30,18 @@ public enum GreyLevelDistanceZoneFeatures {
 
     /// The 16 GLDZM features for each requested dimension: 2D (`.slice2D`, features averaged over the slices
     /// that contain ROI voxels), 2.5D (`.volume25D`, slice matrices merged) and 3D (`.volume3D`).
-    /// Values are NaN when the ROI holds no voxel.
-    public static func compute(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>) -> [Feature] {
-        SliceVolumeAggregation.features(
+    /// Values are NaN when the ROI holds no voxel. `zones` are the region's zones, shared with GLSZM.
+    public static func compute(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>,
+                               zones: SharedZones? = nil) -> [Feature] {
+        let zones = zones ?? SharedZones(region)
+        return SliceVolumeAggregation.features(
             family: .gldzm, definitions: features, dimensions: dimensions,
-            sliceMatrices: { sliceMatrices(of: region) },
-            volumeMatrix: { volumeMatrix(of: region) })
+            sliceMatrices: { sliceMatrices(of: region, zones: zones.zones(planar: true)) },
+            volumeMatrix: { volumeMatrix(of: region, zones: zones.zones(planar: false)) })
     }
 
-    /// One distance zone matrix per slice: zones and distances both in-plane.
-    static func sliceMatrices(of region: DiscretisedRegion) -> [GroupCountMatrix] {
-        let zones = GreyLevelZones(region, planar: true)
+    /// One distance zone matrix per slice: zones (labelled in-plane) and distances both in-plane.
+    static func sliceMatrices(of region: DiscretisedRegion, zones: GreyLevelZones) -> [GroupCountMatrix] {
         let distances = zoneDistances(zones, borderDistances(region, planar: true))
         return (0..<zones.sliceCount).map { slice in
             GroupCountMatrix(
@@ -51,9 +52,8 @@ public enum GreyLevelDistanceZoneFeatures {
         }
     }
 
-    /// The distance zone matrix of the volume: zones and distances in 3D.
-    static func volumeMatrix(of region: DiscretisedRegion) -> GroupCountMatrix {
-        let zones = GreyLevelZones(region, planar: false)
+    /// The distance zone matrix of the volume: zones (labelled in 3D) and distances in 3D.
+    static func volumeMatrix(of region: DiscretisedRegion, zones: GreyLevelZones) -> GroupCountMatrix {
         let distances = zoneDistances(zones, borderDistances(region, planar: false))
         return GroupCountMatrix(
             voxelCount: zones.voxelCounts.reduce(0, +),

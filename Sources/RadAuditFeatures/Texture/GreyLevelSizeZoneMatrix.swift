@@ -36,12 +36,14 @@ public enum GreyLevelSizeZoneFeatures {
 
     /// The 16 GLSZM features for each requested dimension: 2D (`.slice2D`, features averaged over the slices
     /// that contain ROI voxels), 2.5D (`.volume25D`, slice matrices merged) and 3D (`.volume3D`).
-    /// Values are NaN when the ROI holds no voxel.
-    public static func compute(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>) -> [Feature] {
-        SliceVolumeAggregation.features(
+    /// Values are NaN when the ROI holds no voxel. `zones` are the region's zones, shared with GLDZM.
+    public static func compute(_ region: DiscretisedRegion, dimensions: Set<TextureDimension>,
+                               zones: SharedZones? = nil) -> [Feature] {
+        let zones = zones ?? SharedZones(region)
+        return SliceVolumeAggregation.features(
             family: .glszm, definitions: features, dimensions: dimensions,
-            sliceMatrices: { sliceMatrices(of: GreyLevelZones(region, planar: true)) },
-            volumeMatrix: { volumeMatrix(of: GreyLevelZones(region, planar: false)) })
+            sliceMatrices: { sliceMatrices(of: zones.zones(planar: true)) },
+            volumeMatrix: { volumeMatrix(of: zones.zones(planar: false)) })
     }
 
     /// One size zone matrix per slice, from zones labelled in-plane.

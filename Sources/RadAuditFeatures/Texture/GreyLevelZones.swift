@@ -5,8 +5,38 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Foundation
 import RadAuditImageIO
 import RadAuditPreprocessing
+
+/// The zones of one discretised region, labelled once for the families that read them (GLSZM and GLDZM) by
+/// whichever asks first; the families may ask from different threads. In-plane and volume zones are labelled
+/// separately, each when first needed.
+public final class SharedZones: @unchecked Sendable {
+    private let region: DiscretisedRegion
+    private let planarLock = NSLock(), volumeLock = NSLock()
+    private var planar: GreyLevelZones?, volume: GreyLevelZones?
+
+    public init(_ region: DiscretisedRegion) { self.region = region }
+
+    /// The zones 8-connected in each axial slice (`planar`) or 26-connected in the volume.
+    func zones(planar inPlane: Bool) -> GreyLevelZones {
+        if inPlane {
+            return planarLock.withLock {
+                if let planar { return planar }
+                let zones = GreyLevelZones(region, planar: true)
+                planar = zones
+                return zones
+            }
+        }
+        return volumeLock.withLock {
+            if let volume { return volume }
+            let zones = GreyLevelZones(region, planar: false)
+            volume = zones
+            return zones
+        }
+    }
+}
 
 /// The zones of a discretised region: maximal groups of connected intensity-mask voxels with one grey level
 /// (IBSI linkage at Chebyshev distance 1). Labelled by flood fill in one pass over the grid, numbered in the

@@ -103,11 +103,16 @@ public enum ImageFile {
     }
 
     /// A NIfTI or NRRD volume with its voxels still undecoded; nil for other formats.
-    public static func loadStored(_ path: String) throws -> StoredVolume? {
+    ///
+    /// - Parameter hugePages: back a large inflated image by transparent huge pages: faster for a process that reads
+    ///   one image (`extract`), slower for one that reads many (an audit), whose memory the kernel must compact.
+    public static func loadStored(_ path: String, hugePages: Bool = false) throws -> StoredVolume? {
         let lower = path.lowercased()
         let stem = lower.hasSuffix(".gz") ? String(lower.dropLast(3)) : lower
-        if stem.hasSuffix(".nrrd") || stem.hasSuffix(".nhdr") { return try NRRD.loadStored(path) }
-        if stem.hasSuffix(".nii") || stem.hasSuffix(".hdr") || stem.hasSuffix(".img") { return try NIfTI.loadStored(path) }
+        if stem.hasSuffix(".nrrd") || stem.hasSuffix(".nhdr") { return try NRRD.loadStored(path, hugePages: hugePages) }
+        if stem.hasSuffix(".nii") || stem.hasSuffix(".hdr") || stem.hasSuffix(".img") {
+            return try NIfTI.loadStored(path, hugePages: hugePages)
+        }
         return nil
     }
 

@@ -19,8 +19,8 @@ public enum NIfTI {
     /// The volume and the voxel type stored in the file.
     public static func load(_ path: String) throws -> LoadedImage { try loadStored(path).loaded() }
 
-    /// The geometry and the undecoded voxels.
-    public static func loadStored(_ path: String) throws -> StoredVolume {
+    /// The geometry and the undecoded voxels (`hugePages`: see `ImageFile.loadStored(_:hugePages:)`).
+    public static func loadStored(_ path: String, hugePages: Bool = false) throws -> StoredVolume {
         let headerPath: String
         var dataPath: String?
         let lower = path.lowercased()
@@ -49,14 +49,14 @@ public enum NIfTI {
             let dataFile = try ImageFile.contents(of: dataPath)
             bytes = Gzip.isCompressed(dataFile)
                 ? VoxelBytes(inflating: try GzipInflater(dataFile, path: dataPath), after: Data(), keeping: offset + needed,
-                             shortage: { header.truncation(needed: needed, offset: offset, available: $0, path: dataPath) })
+                             hugePages: hugePages, shortage: { header.truncation(needed: needed, offset: offset, available: $0, path: dataPath) })
                 : VoxelBytes(dataFile)
         } else if header.isPair {
             throw ImageIOError(path, "header says the voxels are in a separate .img file, which was not found")
         } else {
             (voxelPath, offset) = (path, header.voxelOffset)
             bytes = headerInflater.map {
-                VoxelBytes(inflating: $0, after: headerBytes, keeping: offset + needed,
+                VoxelBytes(inflating: $0, after: headerBytes, keeping: offset + needed, hugePages: hugePages,
                            shortage: { header.truncation(needed: needed, offset: offset, available: $0, path: path) })
             } ?? VoxelBytes(headerBytes)
         }

@@ -25,8 +25,8 @@ public enum NRRD {
     /// The volume and the voxel type stored in the file.
     public static func load(_ path: String) throws -> LoadedImage { try loadStored(path).loaded() }
 
-    /// The geometry and the undecoded voxels.
-    public static func loadStored(_ path: String) throws -> StoredVolume {
+    /// The geometry and the undecoded voxels (`hugePages`: see `ImageFile.loadStored(_:hugePages:)`).
+    public static func loadStored(_ path: String, hugePages: Bool = false) throws -> StoredVolume {
         let file = try ImageFile.contents(of: path)
         guard file.starts(with: Array("NRRD000".utf8)) else { throw ImageIOError(path, "not a NRRD file (no NRRD000x magic)") }
         // The header ends at the first empty line.
@@ -112,7 +112,7 @@ public enum NRRD {
             if encoding != "raw" && byteSkip >= 0 {
                 // Inflated in the background; readers wait for the bytes they use.
                 bytes = VoxelBytes(inflating: try GzipInflater(payload, path: dataPath), after: Data(), keeping: byteSkip + needed,
-                                   shortage: { truncated(max(0, $0 - byteSkip)) })
+                                   hugePages: hugePages, shortage: { truncated(max(0, $0 - byteSkip)) })
                 offset = byteSkip
             } else {
                 // Raw data, or a skip of -1 (the voxels end the data), which needs the data's length.

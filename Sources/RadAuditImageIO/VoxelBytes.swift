@@ -34,7 +34,8 @@ final class VoxelBytes: @unchecked Sendable {
     /// produced, all it has produced). The first `count` bytes are kept; the rest is inflated, so that the stream is checked, and dropped.
     ///
     /// - Parameter shortage: the error when the stream holds only the given number of bytes, fewer than `count`.
-    init(inflating inflater: GzipInflater, after head: Data, keeping count: Int,
+    /// - Parameter hugePages: back a buffer of several MiB by transparent huge pages (see `allocateInflated`).
+    init(inflating inflater: GzipInflater, after head: Data, keeping count: Int, hugePages: Bool = false,
          shortage: @escaping @Sendable (Int) -> ImageIOError) {
         precondition(head.count == inflater.produced, "the head must be what the inflater produced")
         self.count = count
@@ -51,7 +52,7 @@ final class VoxelBytes: @unchecked Sendable {
         let whole = inflater.isFinished ? nil : inflater.gzipInput.flatMap { input in
             Gzip.trailerSize(input).flatMap { $0 >= count && $0 <= head.count + inflater.maximumRemainingOutput ? (input, $0) : nil }
         }
-        let buffer = Self.allocateInflated(max(whole?.1 ?? count, count, 1))
+        let buffer = Self.allocateInflated(max(whole?.1 ?? count, count, 1), hugePages: hugePages)
         let kept = min(head.count, count)
         if kept > 0 { head.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: kept) } }
         storage = .inflated(buffer)
@@ -84,12 +85,13 @@ final class VoxelBytes: @unchecked Sendable {
         if case .inflated(let buffer) = storage { buffer.deallocate() }
     }
 
-    /// A buffer for inflated voxels. One of several MiB is aligned to 2 MiB and offered to transparent huge pages
-    /// (`MADV_HUGEPAGE`), so that filling it faults a page per 2 MiB instead of one per 4 KiB (lung2's 32 MB: 16 faults
-    /// instead of 7 800, a tenth of its inflate time).
-    private static func allocateInflated(_ byteCount: Int) -> UnsafeMutableRawBufferPointer {
+    /// A buffer for inflated voxels. With `hugePages`, one of several MiB is aligned to 2 MiB and offered to
+    /// transparent huge pages (`MADV_HUGEPAGE`), so that filling it faults a page per 2 MiB instead of one per 4 KiB
+    /// (lung2's 32 MB: 16 faults instead of 7 800, a tenth of its inflate time). That suits a process that reads
+    /// one image; a long audit, whose memory the kernel must compact for each huge page, ran 5 % slower with it.
+    private static func allocateInflated(_ byteCount: Int, hugePages: Bool) -> UnsafeMutableRawBufferPointer {
         let hugePage = 2 << 20
-        guard byteCount >= 4 * hugePage else { return .allocate(byteCount: byteCount, alignment: 64) }
+        guard hugePages, byteCount >= 4 * hugePage else { return .allocate(byteCount: byteCount, alignment: 64) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: byteCount, alignment: hugePage)
         _ = madvise(buffer.baseAddress, byteCount / hugePage * hugePage, MADV_HUGEPAGE)
         return buffer

@@ -87,8 +87,9 @@ struct ExtractCommand: ParsableCommand {
             return
         }
         guard let image, let mask else { return }
-        // A compressed image starts inflating while the protocol is parsed; the protocol's errors still come first.
-        let (settings, opened) = try concurrently(width: 2, { try settings() }, { try ImageFile.loadStored(image) })
+        // A compressed image starts inflating while the protocol is parsed (into huge pages: this process reads one
+        // image); the protocol's errors still come first.
+        let (settings, opened) = try concurrently(width: 2, { try settings() }, { try ImageFile.loadStored(image, hugePages: true) })
         let result = try FeatureExtractor(settings: settings).extract(imagePath: image, maskPath: mask, label: label,
                                                                       series: series, roi: roi, referenceMask: referenceMask,
                                                                       diagnostics: diagnostics, opened: opened)

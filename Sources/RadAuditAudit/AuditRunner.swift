@@ -274,8 +274,12 @@ public struct AuditRunner: Sendable {
                                                            within: { try workingBox(around: $0, of: geometry) })
             let image = try stored.decoded(from: box.lower, size: box.size)
             let slice = GridSize(x: geometry.size.x, y: geometry.size.y, z: 1)
+            // The σ estimate's pass over every slice also finds the lowest intensity, so that the image is decoded
+            // whole at most once.
+            var lowest = Double.infinity
             func decodeSlice(_ k: Int, _ buffer: UnsafeMutableBufferPointer<Double>) throws {
                 _ = buffer.initialize(from: try stored.decoded(from: SIMD3(0, 0, k), size: slice).voxels)
+                for value in buffer where value < lowest { lowest = value }
             }
             var sigma: Double?
             if estimatesNoise {
@@ -286,8 +290,17 @@ public struct AuditRunner: Sendable {
                 sigma = measured
             }
             var notes = loadedMask.notes
+            let minimum = { () throws -> Double in
+                if sigma == nil {
+                    var buffer = [Double](repeating: 0, count: slice.count)
+                    try buffer.withUnsafeMutableBufferPointer { values in
+                        for k in 0..<geometry.size.z { try decodeSlice(k, values) }
+                    }
+                }
+                return lowest
+            }
             if let note = try Self.resegmentationNote(auditProtocol.extraction.resegmentation, modality: nil, path: audited.image,
-                                                      minimum: { try Self.minimum(of: geometry.size, slice: decodeSlice) }) {
+                                                      minimum: minimum) {
                 notes.append(note)
             }
             try stored.verify()
@@ -310,19 +323,6 @@ public struct AuditRunner: Sendable {
                           part: ImagePart(wholeSize: image.size, estimatedNoiseSigma: sigma), whole: image.geometry,
                           digest: digest, acquisition: loaded.metadata, voxelType: loaded.storedType, referenceMask: reference,
                           notes: notes)
-    }
-
-    /// The lowest intensity of an image of `size` given slice by slice (NaN voxels left out).
-    private static func minimum(of size: GridSize, slice: (Int, UnsafeMutableBufferPointer<Double>) throws -> Void) throws -> Double {
-        var buffer = [Double](repeating: 0, count: size.x * size.y)
-        var lowest = Double.infinity
-        try buffer.withUnsafeMutableBufferPointer { values in
-            for k in 0..<size.z {
-                try slice(k, values)
-                for value in values where value < lowest { lowest = value }
-            }
-        }
-        return lowest
     }
 
     /// A warning when a re-segmentation range in Hounsfield units (a lower bound at or below −500, as in CT

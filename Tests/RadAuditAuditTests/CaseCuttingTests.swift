@@ -49,7 +49,7 @@ private func expectSame(_ cut: [VariantOutcome], _ whole: [VariantOutcome]) {
         #expect(a.variant.id == b.variant.id && a.caseID == b.caseID)
         #expect(a.status == b.status, "\(a.caseID) \(a.variant.id)")
         #expect(a.notes == b.notes, "\(a.caseID) \(a.variant.id)")
-        #expect(a.roiVoxelCount == b.roiVoxelCount)
+        #expect(a.roiVoxelCount.bitPattern == b.roiVoxelCount.bitPattern, "\(a.caseID) \(a.variant.id)")
         #expect(a.features.count == b.features.count)
         for (x, y) in zip(a.features, b.features) where x.value.bitPattern != y.value.bitPattern && !(x.value.isNaN && y.value.isNaN) {
             Issue.record("\(a.caseID) \(a.variant.id) \(x.name): \(x.value) on the part, \(y.value) on the whole image")
@@ -132,4 +132,32 @@ private let everyPerturbation = """
                                         part: ImagePart(offset: lower, wholeSize: size))
         #expect(part.voxels == whole.cropped(to: box).voxels)
     }
+}
+
+@Test func badInputsFailTheSameWayWhetherCasesAreCutOrNot() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let good = try writeCase(directory, name: "good", centre: SIMD3(50, 30, 17), radius: 7)
+    // A truncated image, an empty mask, and a mask on another grid.
+    let truncated = directory.appendingPathComponent("truncated_image.nii.gz").path
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: good.image))
+    try bytes.prefix(bytes.count / 3).write(to: URL(fileURLWithPath: truncated))
+    let empty = directory.appendingPathComponent("empty_mask.nii.gz").path
+    try NIfTI.write(Volume(geometry: ImageGeometry(size: GridSize(x: 90, y: 80, z: 36), spacing: SIMD3(0.8, 0.8, 2)),
+                           voxels: [Double](repeating: 0, count: 90 * 80 * 36)), to: empty, type: .uint8)
+    let otherGrid = directory.appendingPathComponent("other_mask.nii.gz").path
+    try NIfTI.write(Volume(geometry: ImageGeometry(size: GridSize(x: 90, y: 80, z: 35), spacing: SIMD3(0.8, 0.8, 2)),
+                           voxels: [Double](repeating: 1, count: 90 * 80 * 35)), to: otherGrid, type: .uint8)
+    let cases = [AuditCase(id: "truncated", image: truncated, mask: good.mask),
+                 AuditCase(id: "empty", image: good.image, mask: empty),
+                 AuditCase(id: "grid", image: good.image, mask: otherGrid)]
+    let text = "extraction: {interpolation: {spacing_mm: [1, 1, 1]}, families: [intensity_statistics]}\n"
+        + "perturbations: {noise: {repetitions: 1, sigma: auto}, mask: {dilate_mm: [1]}}"
+    let cut = try outcomes(text, cases: cases, directory: directory, whole: false)
+    let whole = try outcomes(text, cases: cases, directory: directory, whole: true)
+    expectSame(cut, whole)
+    let reasons = Dictionary(grouping: cut, by: \.caseID).mapValues { $0.map { $0.status.errorText ?? "" } }
+    #expect(reasons["truncated"]?.allSatisfy { $0.contains("truncated_image.nii.gz: truncated gzip stream") } == true, "\(reasons)")
+    #expect(reasons["empty"]?.allSatisfy { $0.contains("empty_mask.nii.gz: the mask is empty") } == true, "\(reasons)")
+    #expect(reasons["grid"]?.allSatisfy { $0.contains("other_mask.nii.gz: mask grid does not match the image") } == true, "\(reasons)")
 }

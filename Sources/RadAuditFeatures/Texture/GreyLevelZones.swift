@@ -14,27 +14,25 @@ import RadAuditPreprocessing
 /// separately, each when first needed.
 public final class SharedZones: @unchecked Sendable {
     private let region: DiscretisedRegion
-    private let planarLock = NSLock(), volumeLock = NSLock()
-    private var planar: GreyLevelZones?, volume: GreyLevelZones?
+    private let planar = Slot(), volume = Slot()
 
     public init(_ region: DiscretisedRegion) { self.region = region }
 
     /// The zones 8-connected in each axial slice (`planar`) or 26-connected in the volume.
     func zones(planar inPlane: Bool) -> GreyLevelZones {
-        if inPlane {
-            return planarLock.withLock {
-                if let planar { return planar }
-                let zones = GreyLevelZones(region, planar: true)
-                planar = zones
-                return zones
-            }
-        }
-        return volumeLock.withLock {
-            if let volume { return volume }
-            let zones = GreyLevelZones(region, planar: false)
-            volume = zones
+        let slot = inPlane ? planar : volume
+        return slot.lock.withLock {
+            if let zones = slot.zones { return zones }
+            let zones = GreyLevelZones(region, planar: inPlane)
+            slot.zones = zones
             return zones
         }
+    }
+
+    /// One labelling, made once under its lock.
+    private final class Slot {
+        let lock = NSLock()
+        var zones: GreyLevelZones?
     }
 }
 
